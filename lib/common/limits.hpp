@@ -1,0 +1,24 @@
+// Size limits shared by every parser and verifier, so a reader and a writer never disagree.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace sigil::limits {
+
+/// Largest manifest or index accepted (the distribution spec's recommended minimum for registries).
+inline constexpr std::size_t kMaxManifestBytes = 4 * 1024 * 1024;
+/// Largest image config or other small JSON blob read fully into memory.
+inline constexpr std::size_t kMaxConfigBytes = 8 * 1024 * 1024;
+/// Largest index.json of an image layout.
+inline constexpr std::size_t kMaxLayoutIndexBytes = 64 * 1024 * 1024;
+/// Largest JSON body of a registry API response (token, tag list, errors, referrers page).
+inline constexpr std::size_t kMaxApiResponseBytes = 16 * 1024 * 1024;
+/// Largest docker config.json read for credentials.
+inline constexpr std::size_t kMaxDockerConfigBytes = 1024 * 1024;
+/// Deepest JSON nesting accepted, against stack exhaustion by hostile documents.
+inline constexpr int kMaxJsonDepth = 64;
+/// Most referrers pages followed for one subject.
+inline constexpr int kMaxReferrerPages = 1000;
+
+}  // namespace sigil::limits

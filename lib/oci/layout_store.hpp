@@ -1,0 +1,52 @@
+// The OCI image-layout store (image-spec image-layout.md): oci-layout, index.json and
+// blobs/<alg>/<hex>. The embedded default store of sigil.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+
+#include "oci/store.hpp"
+
+namespace sigil::oci {
+
+/// What garbage_collect() removed.
+struct GcStats {
+  std::size_t blobs_removed = 0;
+  std::uint64_t bytes_removed = 0;
+};
+
+/// A layout directory. Tags are index.json entries carrying org.opencontainers.image.ref.name;
+/// referrer manifests are untagged index.json entries (as oras stores them), so skopeo and umoci
+/// still read the layout. Blob writes are temp + fsync + rename; index.json changes hold an
+/// exclusive lock and re-read the file, so concurrent sigil processes never lose an entry.
+class LayoutStore final : public Store {
+ public:
+  /// Opens an existing layout; with `create`, makes an empty one when the directory is missing or empty.
+  /// Input error when the directory is not a layout (no oci-layout, wrong version, broken index.json).
+  [[nodiscard]] static Result<std::unique_ptr<LayoutStore>> open(const std::filesystem::path& dir, bool create);
+
+  [[nodiscard]] std::string name() const override;
+  [[nodiscard]] Result<Descriptor> resolve(std::string_view tag_or_digest) override;
+  [[nodiscard]] Result<std::string> fetch_manifest(const Descriptor& desc) override;
+  [[nodiscard]] Result<void> fetch_blob(const Descriptor& desc, BlobSink& sink) override;
+  [[nodiscard]] Result<bool> has_blob(const Descriptor& desc) override;
+  [[nodiscard]] Result<bool> has_manifest(const Descriptor& desc) override;
+  [[nodiscard]] Result<void> push_blob(const Descriptor& desc, BlobSource& source) override;
+  [[nodiscard]] Result<Descriptor> push_manifest(std::string_view raw, std::string_view media_type,
+                                                 std::optional<std::string> tag) override;
+  [[nodiscard]] Result<std::vector<std::string>> tags() override;
+  [[nodiscard]] Result<std::vector<Descriptor>> referrers(const Digest& subject,
+                                                          std::string_view artifact_type = {}) override;
+
+  /// Removes blobs not reachable from index.json (manifests, configs, layers, referrers).
+  [[nodiscard]] Result<GcStats> garbage_collect();
+
+  [[nodiscard]] const std::filesystem::path& root() const { return root_; }
+
+ private:
+  explicit LayoutStore(std::filesystem::path root) : root_(std::move(root)) {}
+  std::filesystem::path root_;
+};
+
+}  // namespace sigil::oci
