@@ -20,6 +20,14 @@ struct GcStats {
 /// referrer manifests are untagged index.json entries (as oras stores them), so skopeo and umoci
 /// still read the layout. Blob writes are temp + fsync + rename; index.json changes hold an
 /// exclusive lock and re-read the file, so concurrent sigil processes never lose an entry.
+///
+/// On disk, besides the spec's files: `index.json.lock` (the flock target: index.json itself is
+/// replaced by rename, so it cannot carry the lock; umoci and skopeo ignore extra files at the
+/// layout root, umoci even keeps its own `.umoci-*` temp dirs there), and transient `.tmp-*`
+/// files in `blobs/` (uploads in progress, outside `blobs/<alg>/` so tools that list blob
+/// directories never see them) and at the root (index.json being replaced).
+/// Entries of an index.json written by other tools (skopeo, umoci, oras) are kept as they are,
+/// unknown fields included; only entries sigil changes are rewritten.
 class LayoutStore final : public Store {
  public:
   /// Opens an existing layout; with `create`, makes an empty one when the directory is missing or empty.
@@ -39,14 +47,27 @@ class LayoutStore final : public Store {
   [[nodiscard]] Result<std::vector<Descriptor>> referrers(const Digest& subject,
                                                           std::string_view artifact_type = {}) override;
 
-  /// Removes blobs not reachable from index.json (manifests, configs, layers, referrers).
+  /// Removes blobs not reachable from index.json (manifests, configs, layers, referrers; a
+  /// manifest's subject is not followed) and stale `.tmp-*` files, holding the index lock.
+  /// Blobs modified after the collection started are kept (a concurrent push may need them).
+  /// Fails without deleting anything when a reachable manifest cannot be read or verified.
   [[nodiscard]] Result<GcStats> garbage_collect();
 
   [[nodiscard]] const std::filesystem::path& root() const { return root_; }
 
+  /// Path of a blob inside the layout (blobs/<alg>/<hex>); built only from a validated Digest.
+  [[nodiscard]] std::filesystem::path blob_path(const Digest& digest) const;
+
  private:
-  explicit LayoutStore(std::filesystem::path root) : root_(std::move(root)) {}
+  LayoutStore(std::filesystem::path root, std::filesystem::path canonical_root)
+      : root_(std::move(root)), canonical_root_(std::move(canonical_root)) {}
+  /// Input error when blobs/, blobs/<alg>/ or the blob is a symlink leading outside the layout.
+  [[nodiscard]] Result<void> check_blob_path(const Digest& digest) const;
+  /// Reads a manifest blob fully (size-limited) and verifies it against `desc`.
+  [[nodiscard]] Result<std::string> read_verified(const Descriptor& desc, std::string_view kind);
+
   std::filesystem::path root_;
+  std::filesystem::path canonical_root_;
 };
 
 }  // namespace sigil::oci
