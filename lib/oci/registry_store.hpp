@@ -2,6 +2,7 @@
 // digest verification, and referrers through the API or the tag-schema fallback.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -20,6 +21,7 @@ struct RegistryOptions {
   int max_retries = 4;                           ///< on 429/5xx and transport errors, with backoff
   std::int64_t chunk_threshold = 64 * 1024 * 1024;  ///< blobs larger than this upload in PATCH chunks
   std::int64_t chunk_size = 32 * 1024 * 1024;
+  int tags_page_size = 1000;  ///< n= of each tags/list request (Link pagination fetches the rest)
 };
 
 class RegistrySession;  // shared connection, credential and token state (registry_session.hpp)
