@@ -171,7 +171,8 @@ Result<Reference> parse_registry(std::string_view text, std::string_view whole) 
   if (ref.registry == kDockerHub && path.find('/') == std::string_view::npos) {
     ref.repository = std::string(kOfficialPrefix) + ref.repository;
     if (ref.repository.size() > kMaxPathLength) {
-      return invalid(whole, "repository name is longer than " + std::to_string(kMaxPathLength) + " characters");
+      return invalid(whole, "repository name is " + std::to_string(ref.repository.size()) +
+                                " characters long, more than " + std::to_string(kMaxPathLength));
     }
   }
   if (!ref.tag.empty() && !is_valid_tag(ref.tag)) {
