@@ -1,3 +1,100 @@
-// Placeholder entry so the skeleton links; the command table lands with the CLI work.
+// sigil: the command table. Each command group lives in its own file; this one dispatches,
+// prints errors as one line and turns error categories into exit codes.
 #include <cstdio>
-int main() { std::puts("sigil " SIGIL_VERSION); return 0; }
+#include <cstring>
+#include <exception>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "cmd/sigil/cli.hpp"
+
+namespace {
+
+using sigil::cli::Command;
+
+std::vector<Command> all_commands() {
+  std::vector<Command> commands = sigil::cli::oci_commands();
+  return commands;
+}
+
+std::string overview(const std::vector<Command>& commands) {
+  std::string text =
+      "sigil " SIGIL_VERSION " - supply-chain security toolkit for OCI images\n\n"
+      "Usage: sigil [GLOBAL OPTIONS] COMMAND [OPTIONS] [ARGS]\n\nCommands:\n";
+  for (const auto& c : commands) {
+    std::string name(c.name);
+    name.resize(10, ' ');
+    text += "  " + name + std::string(c.summary) + "\n";
+  }
+  text += "  version   Print the version\n\n"
+          "Global options (before or after the command):\n"
+          "  --insecure-registry HOST  allow plain HTTP to HOST[:PORT] (repeatable)\n"
+          "  --ca-file FILE            extra PEM CA bundle for registry TLS\n"
+          "  -v, --verbose             report each step on stderr\n\n"
+          "References: oci:DIR[:TAG|@DIGEST] (an image layout), REGISTRY/REPO[:TAG|@DIGEST] or docker://...\n"
+          "Exit codes: 0 ok, 1 denied, 2 usage or input error, 3 network, 4 internal error.\n"
+          "Run 'sigil COMMAND --help' for a command's options.\n";
+  return text;
+}
+
+// Global flags given before the command are moved after it, where every command parses them.
+bool takes_value(std::string_view arg) { return arg == "--insecure-registry" || arg == "--ca-file"; }
+bool is_global(std::string_view arg) {
+  return takes_value(arg) || arg == "-v" || arg == "--verbose" || arg.starts_with("--insecure-registry=") ||
+         arg.starts_with("--ca-file=");
+}
+
+int run(int argc, char** argv) {
+  std::vector<char*> globals;
+  int i = 1;
+  while (i < argc && is_global(argv[i])) {
+    globals.push_back(argv[i]);
+    if (takes_value(argv[i]) && i + 1 < argc) globals.push_back(argv[++i]);
+    ++i;
+  }
+  auto commands = all_commands();
+  if (i >= argc) {
+    std::fputs(overview(commands).c_str(), stderr);
+    sigil::cli::print_error(sigil::Error{sigil::ErrorCategory::usage, "no command given (see 'sigil --help')"});
+    return sigil::exit_code(sigil::ErrorCategory::usage);
+  }
+  std::string_view name = argv[i];
+  if (name == "-h" || name == "--help" || name == "help") {
+    std::fputs(overview(commands).c_str(), stdout);
+    return 0;
+  }
+  if (name == "version" || name == "--version") {
+    std::puts("sigil " SIGIL_VERSION);
+    return 0;
+  }
+  for (const auto& c : commands) {
+    if (c.name != name) continue;
+    std::string program = "sigil " + std::string(name);
+    std::vector<char*> args{program.data()};
+    for (int k = i + 1; k < argc; ++k) args.push_back(argv[k]);
+    args.insert(args.end(), globals.begin(), globals.end());
+    auto result = c.run(sigil::cli::Args(args));
+    if (result) return 0;
+    sigil::cli::print_error(result.error());
+    return sigil::exit_code(result.error().category);
+  }
+  sigil::cli::print_error(sigil::Error{sigil::ErrorCategory::usage,
+                                       "unknown command \"" + std::string(name) + "\" (see 'sigil --help')"});
+  return sigil::exit_code(sigil::ErrorCategory::usage);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // No library throws; this only catches what the CLI layer itself might (allocation, cxxopts
+  // value conversions), so even then the user gets one line and exit 4, not an abort.
+  try {
+    return run(argc, argv);
+  } catch (const std::exception& e) {
+    sigil::cli::print_error(sigil::Error{sigil::ErrorCategory::internal, std::string("unexpected: ") + e.what()});
+  } catch (...) {
+    sigil::cli::print_error(sigil::Error{sigil::ErrorCategory::internal, "unexpected exception"});
+  }
+  return sigil::exit_code(sigil::ErrorCategory::internal);
+}
