@@ -7,8 +7,10 @@ namespace sigil {
 Result<Json> parse_json(std::string_view text, std::string_view what) {
   bool too_deep = false;
   // The callback sees every nesting step; refusing deep documents protects the recursive parser.
-  auto depth_guard = [&too_deep](int depth, Json::parse_event_t, Json&) {
-    if (depth > limits::kMaxJsonDepth) too_deep = true;
+  // nlohmann reports an object/array start at its parent's depth, so the nesting it opens is depth + 1.
+  auto depth_guard = [&too_deep](int depth, Json::parse_event_t event, Json&) {
+    bool opens = event == Json::parse_event_t::object_start || event == Json::parse_event_t::array_start;
+    if (depth + (opens ? 1 : 0) > limits::kMaxJsonDepth) too_deep = true;
     return !too_deep;
   };
   Json value = Json::parse(text.begin(), text.end(), depth_guard, /*allow_exceptions=*/false);
@@ -23,6 +25,11 @@ Result<Json> parse_json(std::string_view text, std::string_view what) {
     } catch (const Json::exception& e) {
       std::string msg = e.what();
       if (auto pos = msg.find("] "); pos != std::string::npos) msg = msg.substr(pos + 2);
+      // "last read: '...'" quotes the input, which may be a secret (a docker config, a token).
+      if (auto pos = msg.find("; last read: "); pos != std::string::npos) {
+        auto end = msg.find("'; ", pos + 14);
+        msg.erase(pos, end == std::string::npos ? std::string::npos : end + 1 - pos);
+      }
       return fail(ErrorCategory::input, std::string(what) + ": invalid JSON: " + msg);
     }
     return fail(ErrorCategory::input, std::string(what) + ": invalid JSON");
