@@ -4,6 +4,7 @@
 
 #include "oci/detail/copy_blobs.hpp"
 #include "oci/detail/copy_plan.hpp"
+#include "oci/layout_store.hpp"
 
 namespace sigil::oci {
 
@@ -25,11 +26,19 @@ Result<Descriptor> copy(Store& src, Store& dst, const Descriptor& root, const Co
     return std::unexpected(r.error().with_context(what));
   }
 
+  auto* layout = dynamic_cast<LayoutStore*>(&dst);
   // Children before parents, the root last and only it tagged: a reader following the tag always
   // finds every manifest and blob it points to.
   for (std::size_t i = 0; i < plan->manifests.size(); ++i) {
     const auto& node = plan->manifests[i];
     bool is_root = i + 1 == plan->manifests.size();
+    if (!is_root && node.index_child && layout != nullptr) {
+      // In a layout only roots and referrers are index.json entries; an index's children are
+      // plain blobs (as skopeo and umoci write them), or they would show up as extra images.
+      if (auto r = layout->push_blob_bytes(node.descriptor, node.raw); !r) return std::unexpected(r.error().with_context(what));
+      emit(CopyEvent{CopyEvent::Kind::manifest_pushed, node.descriptor, node.descriptor.size});
+      continue;
+    }
     std::optional<std::string> tag = is_root ? options.tag : std::nullopt;
     auto pushed = dst.push_manifest(node.raw, node.descriptor.media_type, tag);
     if (!pushed) return std::unexpected(pushed.error().with_context(what));

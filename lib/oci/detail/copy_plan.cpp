@@ -103,7 +103,7 @@ class Planner {
     return detected;
   }
 
-  Result<void> add(const Descriptor& desc, std::string raw, int depth) {
+  Result<void> add(const Descriptor& desc, std::string raw, int depth, bool index_child = false) {
     if (seen_.contains(desc.digest)) return {};
     if (plan_.manifests.size() >= kMaxManifests) {
       return fail(ErrorCategory::input, "copy from " + src_.name() + ": more than " + std::to_string(kMaxManifests) +
@@ -121,7 +121,7 @@ class Planner {
         if (seen_.contains(child.digest)) continue;
         auto child_raw = fetch(child);
         if (!child_raw) return std::unexpected(child_raw.error().with_context(what));
-        if (auto r = add(child, std::move(*child_raw), depth + 1); !r) return r;
+        if (auto r = add(child, std::move(*child_raw), depth + 1, true); !r) return r;
       }
     } else {
       auto manifest = Manifest::parse(raw, what);
@@ -133,7 +133,7 @@ class Planner {
     }
     Descriptor planned = desc;
     planned.media_type = *type;
-    plan_.manifests.push_back(PlannedManifest{std::move(planned), std::move(raw)});
+    plan_.manifests.push_back(PlannedManifest{std::move(planned), std::move(raw), index_child});
     return {};
   }
 

@@ -16,6 +16,7 @@ namespace sigil::oci::detail {
 struct PlannedManifest {
   Descriptor descriptor;  ///< media type taken from the bytes
   std::string raw;
+  bool index_child = false;  ///< reached only as an entry of a copied index (not a root or referrer)
 };
 
 /// Everything copy() transfers, in push order.
