@@ -19,7 +19,12 @@ Result<Json> parse_limited(const std::string& raw, std::string_view what, std::s
 
 Result<void> check_schema_version(const Json& j, std::string_view what) {
   auto it = j.find("schemaVersion");
-  if (it == j.end() || !it->is_number_integer() || it->get<int>() != 2) {
+  // Compared as a 64-bit value: get<int>() would truncate 4294967298 to 2.
+  bool is_two = it != j.end() && it->is_number_integer() && it->get<std::int64_t>() == 2;
+  if (!is_two) {
+    if (j.contains("fsLayers") || (it != j.end() && it->is_number_integer() && it->get<std::int64_t>() == 1)) {
+      return fail(ErrorCategory::input, std::string(what) + ": Docker schema 1 manifests are not supported");
+    }
     return fail(ErrorCategory::input, std::string(what) + ": schemaVersion must be 2");
   }
   return {};
@@ -73,9 +78,16 @@ Descriptor referrer_descriptor(std::string_view raw, std::string_view media_type
 }  // namespace
 
 Result<std::string> detect_manifest_media_type(std::string_view raw, std::string_view what) {
+  if (raw.size() > limits::kMaxManifestBytes) {
+    return fail(ErrorCategory::input, std::string(what) + ": " + std::to_string(raw.size()) +
+                                          " bytes exceeds the limit of " + std::to_string(limits::kMaxManifestBytes));
+  }
   auto j = parse_json(raw, what);
   if (!j) return std::unexpected(j.error());
   if (!j->is_object()) return fail(ErrorCategory::input, std::string(what) + ": not a JSON object");
+  if (auto v = j->find("schemaVersion"); j->contains("fsLayers") || (v != j->end() && *v == 1)) {
+    return fail(ErrorCategory::input, std::string(what) + ": Docker schema 1 manifests are not supported");
+  }
   auto mt = json_string_member(*j, "mediaType", what);
   if (!mt) return mt;
   if (!mt->empty()) {
@@ -84,9 +96,6 @@ Result<std::string> detect_manifest_media_type(std::string_view raw, std::string
   }
   if (j->contains("manifests")) return std::string(media_type::kOciIndex);
   if (j->contains("config") || j->contains("layers")) return std::string(media_type::kOciManifest);
-  if (j->contains("fsLayers")) {
-    return fail(ErrorCategory::input, std::string(what) + ": Docker schema 1 manifests are not supported");
-  }
   return fail(ErrorCategory::input, std::string(what) + ": neither a manifest nor an index");
 }
 
