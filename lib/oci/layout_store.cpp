@@ -58,17 +58,29 @@ Result<void> prepare_directory(const fs::path& dir, bool create) {
     return fail(ErrorCategory::input, layout_name(dir) + ": not a directory");
   }
   if (fs::exists(dir / kLayoutFile, ec)) return {};
+  // Two processes may create the same layout at once. Initialization happens under the index
+  // lock and the lock file is the first thing it creates, so a directory seen non-empty because
+  // of a concurrent initialization always shows the lock file too (checked second, for that).
   auto empty = is_empty_for_init(dir);
+  if (!empty) return std::unexpected(empty.error());
+  bool initializing = fs::exists(dir / kIndexLockFile, ec);
+  if (!*empty && !initializing) {
+    return fail(ErrorCategory::input, layout_name(dir) + ": not an OCI image layout (no oci-layout file) and not empty");
+  }
+  if (!create && !initializing) {
+    return fail(ErrorCategory::input, layout_name(dir) + ": not an OCI image layout (empty directory)");
+  }
+  auto lock = FileLock::acquire(dir / kIndexLockFile);
+  if (!lock) return std::unexpected(lock.error());
+  if (fs::exists(dir / kLayoutFile, ec)) return {};  // the other process finished
+  empty = is_empty_for_init(dir);
   if (!empty) return std::unexpected(empty.error());
   if (!*empty) {
     return fail(ErrorCategory::input, layout_name(dir) + ": not an OCI image layout (no oci-layout file) and not empty");
   }
   if (!create) return fail(ErrorCategory::input, layout_name(dir) + ": not an OCI image layout (empty directory)");
-  // Two processes may create the same layout at once: initialize under the index lock, and only
-  // when nobody did in the meantime (re-initializing would empty a fresh index.json).
-  auto lock = FileLock::acquire(dir / kIndexLockFile);
-  if (!lock) return std::unexpected(lock.error());
-  if (fs::exists(dir / kLayoutFile, ec)) return {};
+  // Re-initializing after another process finished would empty a fresh index.json: only here,
+  // under the lock and with no oci-layout, is it safe.
   return init_layout(dir);
 }
 
