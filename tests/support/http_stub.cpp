@@ -201,18 +201,26 @@ std::optional<std::string> StubRequest::header(std::string_view name) const {
 }
 
 std::optional<std::string> StubRequest::query_param(std::string_view name) const {
-  std::string_view rest = query;
-  while (!rest.empty()) {
-    auto amp = rest.find('&');
-    std::string_view pair = rest.substr(0, amp);
+  auto values = query_params(name);
+  if (values.empty()) return std::nullopt;
+  return values.front();
+}
+
+std::vector<std::string> StubRequest::query_params(std::string_view name) const { return form_values(query, name); }
+
+std::vector<std::string> form_values(std::string_view encoded, std::string_view name) {
+  std::vector<std::string> values;
+  while (!encoded.empty()) {
+    auto amp = encoded.find('&');
+    std::string_view pair = encoded.substr(0, amp);
     auto eq = pair.find('=');
     if (percent_decode(pair.substr(0, eq)) == name) {
-      return eq == std::string_view::npos ? std::string() : percent_decode(pair.substr(eq + 1));
+      values.push_back(eq == std::string_view::npos ? std::string() : percent_decode(pair.substr(eq + 1)));
     }
     if (amp == std::string_view::npos) break;
-    rest.remove_prefix(amp + 1);
+    encoded.remove_prefix(amp + 1);
   }
-  return std::nullopt;
+  return values;
 }
 
 StubResponse StubResponse::text(int status, std::string body, std::string content_type) {

@@ -21,6 +21,9 @@ namespace sigil::test {
 
 using StubHeaders = std::vector<std::pair<std::string, std::string>>;
 
+/// Every value of `name` in an application/x-www-form-urlencoded string (a query or a form body).
+[[nodiscard]] std::vector<std::string> form_values(std::string_view encoded, std::string_view name);
+
 /// One request as the stub received it.
 struct StubRequest {
   std::string method;
@@ -36,6 +39,8 @@ struct StubRequest {
   [[nodiscard]] std::optional<std::string> header(std::string_view name) const;
   /// Value of a query parameter (percent-decoded), if present.
   [[nodiscard]] std::optional<std::string> query_param(std::string_view name) const;
+  /// Every value of a repeated query parameter (e.g. several scope=), percent-decoded.
+  [[nodiscard]] std::vector<std::string> query_params(std::string_view name) const;
 };
 
 /// What the handler answers. Content-Length is added from `body` (for HEAD too, without the body).
