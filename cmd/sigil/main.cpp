@@ -55,7 +55,6 @@ int run(int argc, char** argv) {
   }
   auto commands = all_commands();
   if (i >= argc) {
-    std::fputs(overview(commands).c_str(), stderr);
     sigil::cli::print_error(sigil::Error{sigil::ErrorCategory::usage, "no command given (see 'sigil --help')"});
     return sigil::exit_code(sigil::ErrorCategory::usage);
   }

@@ -1,6 +1,8 @@
 #include "oci/copy.hpp"
 
+#include <filesystem>
 #include <mutex>
+#include <system_error>
 
 #include "oci/detail/copy_blobs.hpp"
 #include "oci/detail/copy_plan.hpp"
@@ -22,30 +24,55 @@ Result<Descriptor> copy(Store& src, Store& dst, const Descriptor& root, const Co
     options.on_event(event);
   };
 
-  if (auto r = detail::copy_blobs(src, dst, plan->blobs, options.parallelism, emit); !r) {
+  auto* layout = dynamic_cast<LayoutStore*>(&dst);
+  std::vector<Descriptor> written;
+  // A failed copy takes back the blobs it wrote into a layout, so bad input changes nothing there.
+  // (Registries have no reliable blob delete; unreferenced blobs wait for their garbage collection.)
+  auto undo = [&] {
+    if (layout == nullptr) return;
+    std::error_code ec;
+    for (const auto& d : written) std::filesystem::remove(layout->blob_path(d.digest), ec);
+  };
+  if (auto r = detail::copy_blobs(src, dst, plan->blobs, options.parallelism, emit, written); !r) {
+    undo();
     return std::unexpected(r.error().with_context(what));
   }
 
-  auto* layout = dynamic_cast<LayoutStore*>(&dst);
   // Children before parents, the root last and only it tagged: a reader following the tag always
   // finds every manifest and blob it points to.
+  bool listed = false;
   for (std::size_t i = 0; i < plan->manifests.size(); ++i) {
     const auto& node = plan->manifests[i];
     bool is_root = i + 1 == plan->manifests.size();
     if (!is_root && node.index_child && layout != nullptr) {
       // In a layout only roots and referrers are index.json entries; an index's children are
       // plain blobs (as skopeo and umoci write them), or they would show up as extra images.
-      if (auto r = layout->push_blob_bytes(node.descriptor, node.raw); !r) return std::unexpected(r.error().with_context(what));
+      auto present = layout->has_blob(node.descriptor);
+      if (!present) {
+        undo();
+        return std::unexpected(present.error().with_context(what));
+      }
+      if (!*present) {
+        if (auto r = layout->push_blob_bytes(node.descriptor, node.raw); !r) {
+          undo();
+          return std::unexpected(r.error().with_context(what));
+        }
+        written.push_back(node.descriptor);
+      }
       emit(CopyEvent{CopyEvent::Kind::manifest_pushed, node.descriptor, node.descriptor.size});
       continue;
     }
     std::optional<std::string> tag = is_root ? options.tag : std::nullopt;
     auto pushed = dst.push_manifest(node.raw, node.descriptor.media_type, tag);
-    if (!pushed) return std::unexpected(pushed.error().with_context(what));
+    if (!pushed) {
+      if (!listed) undo();  // once a manifest is listed in the store, it may reference the blobs
+      return std::unexpected(pushed.error().with_context(what));
+    }
     if (pushed->digest != node.descriptor.digest) {
       return fail(ErrorCategory::integrity, what + ": destination stored manifest " + node.descriptor.digest.str() +
                                                 " as " + pushed->digest.str());
     }
+    listed = true;
     emit(CopyEvent{CopyEvent::Kind::manifest_pushed, node.descriptor, node.descriptor.size});
   }
   return plan->result;

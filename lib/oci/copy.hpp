@@ -52,7 +52,9 @@ struct CopyOptions {
 /// Copies the graph rooted at `root` (a manifest or index of `src`) into `dst` and returns the
 /// descriptor of what was copied at the destination: `root`, or the selected platform's manifest.
 /// Manifests are copied byte for byte (Docker schema 2 included), so digests do not change.
-/// On failure nothing is tagged; blobs already transferred may remain (they are unreferenced).
+/// On failure nothing is tagged. Blobs this copy wrote into a layout are removed again; in a
+/// registry they stay, unreferenced, for its garbage collection. Stores must allow concurrent
+/// blob calls (has_blob, fetch_blob, push_blob) from several threads.
 [[nodiscard]] Result<Descriptor> copy(Store& src, Store& dst, const Descriptor& root, const CopyOptions& options);
 
 /// The platform of this machine ("linux/amd64", "linux/arm64/v8"...) in OCI/Go naming.

@@ -30,20 +30,22 @@ Result<bool> try_mount(Store& src, Store& dst, const Descriptor& desc) {
   return to->mount_blob(desc, a.repository);
 }
 
-Result<void> copy_one(Store& src, Store& dst, const Descriptor& desc, const EmitEvent& emit) {
+// Returns whether the blob was written to dst (as opposed to found or mounted there).
+Result<bool> copy_one(Store& src, Store& dst, const Descriptor& desc, const EmitEvent& emit) {
   auto present = dst.has_blob(desc);
   if (!present) return std::unexpected(present.error());
   if (*present) {
     emit(CopyEvent{CopyEvent::Kind::blob_skipped, desc, desc.size});
-    return {};
+    return false;
   }
   auto mounted = try_mount(src, dst, desc);
   if (!mounted) return std::unexpected(mounted.error());
   if (*mounted) {
     emit(CopyEvent{CopyEvent::Kind::blob_mounted, desc, desc.size});
-    return {};
+    return false;
   }
-  return transfer_blob(src, dst, desc, emit);
+  if (auto r = transfer_blob(src, dst, desc, emit); !r) return std::unexpected(r.error());
+  return true;
 }
 
 }  // namespace
@@ -91,11 +93,11 @@ Result<void> transfer_blob(Store& src, Store& dst, const Descriptor& desc, const
 }
 
 Result<void> copy_blobs(Store& src, Store& dst, const std::vector<Descriptor>& blobs, int parallelism,
-                        const EmitEvent& emit) {
+                        const EmitEvent& emit, std::vector<Descriptor>& written) {
   std::size_t workers = std::min<std::size_t>(static_cast<std::size_t>(std::max(parallelism, 1)), blobs.size());
   std::atomic<std::size_t> next{0};
   std::atomic<bool> failed{false};
-  std::mutex error_mutex;
+  std::mutex mutex;  // guards first_error and written
   std::optional<Error> first_error;
 
   auto work = [&] {
@@ -103,10 +105,12 @@ Result<void> copy_blobs(Store& src, Store& dst, const std::vector<Descriptor>& b
       std::size_t i = next.fetch_add(1);
       if (i >= blobs.size()) return;
       auto r = copy_one(src, dst, blobs[i], emit);
+      std::lock_guard lock(mutex);
       if (!r) {
-        std::lock_guard lock(error_mutex);
         if (!first_error) first_error = r.error();
         failed.store(true);
+      } else if (*r) {
+        written.push_back(blobs[i]);
       }
     }
   };
