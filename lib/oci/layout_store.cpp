@@ -97,6 +97,7 @@ struct Parsed {
   Descriptor desc;          // with artifactType (config media type fallback) and annotations
   std::string artifact_type;  // explicit artifactType only
   std::optional<Descriptor> subject;
+  std::vector<Descriptor> blobs;  // config and layers of an image manifest
 };
 
 Result<Parsed> parse_any(std::string_view raw, std::string_view mt, std::string_view what) {
@@ -107,6 +108,8 @@ Result<Parsed> parse_any(std::string_view raw, std::string_view mt, std::string_
     p.desc = m->descriptor();
     p.artifact_type = m->artifact_type;
     p.subject = m->subject;
+    p.blobs.push_back(m->config);
+    p.blobs.insert(p.blobs.end(), m->layers.begin(), m->layers.end());
   } else if (media_type::is_index(mt)) {
     auto idx = Index::parse(std::string(raw), what);
     if (!idx) return std::unexpected(idx.error());
@@ -280,6 +283,22 @@ Result<Descriptor> LayoutStore::push_manifest(std::string_view raw, std::string_
   // would be held on an inode that the next writer no longer opens.
   auto lock = FileLock::acquire(root_ / kIndexLockFile);
   if (!lock) return std::unexpected(lock.error().with_context(what));
+  // Checked under the lock, which garbage_collect() holds while it sweeps: a manifest never gets
+  // an entry while its blobs are missing (as registries refuse it), and a collection that ran
+  // between writing the manifest blob and taking the lock cannot leave the entry dangling.
+  for (const auto& blob : parsed->blobs) {
+    if (!blob.urls.empty()) continue;  // non-distributable layers live elsewhere
+    auto has = has_blob(blob);
+    if (!has) return std::unexpected(has.error().with_context(what));
+    if (!*has) {
+      return fail(ErrorCategory::input, what + ": blob " + blob.digest.str() + " is missing (push blobs first)");
+    }
+  }
+  auto self = has_blob(parsed->desc);
+  if (!self) return std::unexpected(self.error().with_context(what));
+  if (!*self) {
+    if (auto r = push_blob_bytes(parsed->desc, raw); !r) return std::unexpected(r.error());
+  }
   auto index = detail::read_layout_index(root_);
   if (!index) return std::unexpected(index.error().with_context(what));
   bool changed = tag ? index->set_tag(entry, *tag) : index->add_untagged(entry);

@@ -298,6 +298,30 @@ TEST(LayoutStoreErrors, SymlinkedBlobsDirectoryLeadingOutsideIsRefused) {
   EXPECT_TRUE(fs::is_empty(outside / "blobs/sha256"));
 }
 
+TEST(LayoutStoreErrors, ManifestWithMissingBlobsGetsNoEntry) {
+  TempDir tmp;
+  auto store = must_open(tmp.path());
+  ASSERT_TRUE(store);
+  TempDir elsewhere;
+  auto other = LayoutStore::open(elsewhere.path(), true);
+  ASSERT_TRUE(other);
+  auto image = test::write_test_image(**other, {.layers = 1, .layer_bytes = 10, .seed = 1, .tag = "t"});
+  ASSERT_TRUE(image);
+  std::string before = read_file(tmp / "index.json", 1 << 20).value_or("");
+  auto r = store->push_manifest(image->manifest_raw, media_type::kOciManifest, "t");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().category, ErrorCategory::input);
+  EXPECT_TRUE(contains(r.error().message, "is missing")) << r.error().message;
+  EXPECT_EQ(read_file(tmp / "index.json", 1 << 20).value_or(""), before);
+  // With its blobs present the same push succeeds.
+  ASSERT_TRUE(store->push_blob_bytes(image->config, image->config_raw));
+  MemorySink layer(1 << 20);
+  ASSERT_TRUE((*other)->fetch_blob(image->layers[0], layer));
+  ASSERT_TRUE(store->push_blob_bytes(image->layers[0], layer.bytes()));
+  auto ok = store->push_manifest(image->manifest_raw, media_type::kOciManifest, "t");
+  ASSERT_TRUE(ok) << ok.error().message;
+}
+
 TEST(LayoutStoreErrors, DigestStringsAreValidatedBeforeUse) {
   TempDir tmp;
   auto store = must_open(tmp.path());
