@@ -63,7 +63,12 @@ inline RunResult run_program(const std::vector<std::string>& argv,
   posix_spawn_file_actions_addclose(&actions, err_pipe[0]);
 
   std::vector<std::string> env_strings;
-  for (char** e = environ; *e != nullptr; ++e) env_strings.emplace_back(*e);
+  for (char** e = environ; *e != nullptr; ++e) {
+    std::string entry = *e;
+    bool overridden = false;
+    for (const auto& x : env_extra) overridden = overridden || entry.substr(0, entry.find('=') + 1) == x.substr(0, x.find('=') + 1);
+    if (!overridden) env_strings.push_back(std::move(entry));
+  }
   for (const auto& e : env_extra) env_strings.push_back(e);
   std::vector<char*> envp;
   for (auto& e : env_strings) envp.push_back(e.data());
@@ -127,10 +132,11 @@ inline RunResult run_program(const std::vector<std::string>& argv,
 
 /// Runs the sigil binary under test with `args`.
 inline RunResult run_sigil(const std::vector<std::string>& args,
-                           std::chrono::seconds timeout = std::chrono::seconds(120)) {
+                           std::chrono::seconds timeout = std::chrono::seconds(120),
+                           const std::vector<std::string>& env_extra = {}) {
   std::vector<std::string> argv{SIGIL_BINARY};
   argv.insert(argv.end(), args.begin(), args.end());
-  return run_program(argv, timeout);
+  return run_program(argv, timeout, env_extra);
 }
 
 /// "oci:DIR:TAG" for a layout path.
