@@ -18,6 +18,7 @@
 
 #include "common/base64.hpp"
 #include "common/http.hpp"
+#include "support/test_pki.hpp"
 
 extern char** environ;
 
@@ -127,6 +128,13 @@ RegistryServer::RegistryServer(RegistryOptions options) : options_(std::move(opt
     token_server_ = std::make_unique<TokenServer>(token);
     token_server_->write_root_cert(dir_ / "token-root.pem");
   }
+  if (options_.tls) {
+    TestCa ca("sigil test registry CA");
+    PemPair server = ca.issue_server({"127.0.0.1", "localhost"});
+    write_text_file(dir_ / "ca.pem", ca.cert_pem());
+    write_text_file(dir_ / "server.pem", server.cert_pem);
+    write_text_file(dir_ / "server.key", server.key_pem);
+  }
   std::string why;
   for (int attempt = 0; attempt < 3; ++attempt) {
     if (start_once(why)) return;
@@ -160,6 +168,11 @@ void RegistryServer::write_config() const {
          "http:\n"
          "  addr: 127.0.0.1:" << port_ << "\n"
          "  secret: sigil-test-http-secret\n";
+  if (options_.tls) {
+    out << "  tls:\n"
+           "    certificate: " << (dir_ / "server.pem").string() << "\n"
+           "    key: " << (dir_ / "server.key").string() << "\n";
+  }
   if (options_.auth == RegistryAuth::basic) {
     out << "auth:\n"
            "  htpasswd:\n"
@@ -190,6 +203,7 @@ bool RegistryServer::start_once(std::string& why) {
   http::ClientOptions client_options;
   client_options.connect_timeout_seconds = 1;
   client_options.low_speed_seconds = 5;
+  client_options.ca_file = ca_file().string();
   http::Client client(client_options);
   http::Request ping;
   ping.url = base_url() + "/v2/";

@@ -1,7 +1,7 @@
 // A real registry for tests: Debian's `docker-registry` (distribution 2.8) started on a free
 // 127.0.0.1 port with a temporary storage directory and its own config, stopped (SIGTERM, then
 // SIGKILL) in the destructor. Variants: no auth, htpasswd basic auth, token auth (with a
-// TokenServer from support/token_server.hpp issuing the tokens).
+// TokenServer from support/token_server.hpp issuing the tokens); each over plain HTTP or TLS.
 //
 //   TEST(Registry, Push) {
 //     SIGIL_SKIP_WITHOUT_REGISTRY(sigil::test::RegistryAuth::token);
@@ -27,6 +27,8 @@ enum class RegistryAuth { none, basic, token };
 
 struct RegistryOptions {
   RegistryAuth auth = RegistryAuth::none;
+  /// Serve HTTPS with a certificate for 127.0.0.1 signed by a fresh test CA (see ca_file()).
+  bool tls = false;
   /// Credentials accepted by the basic variant and by the token server of the token variant.
   std::string username = "sigil";
   std::string password = "sigil-password";
@@ -56,8 +58,10 @@ class RegistryServer {
 
   /// "127.0.0.1:PORT", the registry part of references.
   [[nodiscard]] std::string host_port() const { return "127.0.0.1:" + std::to_string(port_); }
-  /// "http://127.0.0.1:PORT".
-  [[nodiscard]] std::string base_url() const { return "http://" + host_port(); }
+  /// "http://127.0.0.1:PORT" ("https://" with tls).
+  [[nodiscard]] std::string base_url() const { return (options_.tls ? "https://" : "http://") + host_port(); }
+  /// The PEM CA certificate that signed the server certificate (tls only; empty path otherwise).
+  [[nodiscard]] std::filesystem::path ca_file() const { return options_.tls ? dir_ / "ca.pem" : std::filesystem::path(); }
   [[nodiscard]] const RegistryOptions& options() const { return options_; }
   /// "Basic base64(user:password)" for the configured credentials.
   [[nodiscard]] std::string basic_authorization() const;

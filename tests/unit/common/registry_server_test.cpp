@@ -10,6 +10,7 @@
 #include "common/json.hpp"
 #include "oci/digest.hpp"
 #include "support/docker_config.hpp"
+#include "support/test_pki.hpp"
 
 namespace sigil::test {
 namespace {
@@ -90,6 +91,40 @@ TEST(RegistryServer, BasicAuthChallengesAndAcceptsTheConfiguredUser) {
   ASSERT_TRUE(ok) << ok.error().message;
   EXPECT_EQ(ok->status, 200);
   EXPECT_EQ(push_blob(client, registry, "test/basic", "basic blob", registry.basic_authorization()), 201);
+}
+
+// The TLS variant, and what ClientOptions::ca_file promises: the extra CA is trusted, and a
+// server signed by some other CA still is not.
+TEST(RegistryServer, TlsIsTrustedThroughCaFileOnly) {
+  SIGIL_SKIP_WITHOUT_REGISTRY(RegistryAuth::basic);
+  RegistryOptions options;
+  options.auth = RegistryAuth::basic;
+  options.tls = true;
+  RegistryServer registry(options);
+  ASSERT_TRUE(registry.running()) << registry.failure();
+  EXPECT_TRUE(registry.base_url().starts_with("https://127.0.0.1:"));
+
+  http::Client system_only;
+  auto untrusted = system_only.send(request("GET", registry.base_url() + "/v2/"));
+  ASSERT_FALSE(untrusted);
+  EXPECT_EQ(untrusted.error().category, ErrorCategory::network);
+  EXPECT_TRUE(untrusted.error().message.starts_with("GET " + registry.base_url() + "/v2/: ")) << untrusted.error().message;
+
+  TempDir dir;
+  TestCa stranger("some other CA");
+  write_text_file(dir / "other.pem", stranger.cert_pem());
+  http::ClientOptions other_options;
+  other_options.ca_file = (dir / "other.pem").string();
+  http::Client other(other_options);
+  EXPECT_FALSE(other.send(request("GET", registry.base_url() + "/v2/")));
+
+  http::ClientOptions trusted_options;
+  trusted_options.ca_file = registry.ca_file().string();
+  http::Client trusted(trusted_options);
+  auto ok = trusted.send(request("GET", registry.base_url() + "/v2/", registry.basic_authorization()));
+  ASSERT_TRUE(ok) << ok.error().message;
+  EXPECT_EQ(ok->status, 200);
+  EXPECT_EQ(push_blob(trusted, registry, "test/tls", "over tls", registry.basic_authorization()), 201);
 }
 
 class TokenRegistry : public ::testing::Test {
