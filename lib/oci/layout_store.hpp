@@ -28,6 +28,13 @@ struct GcStats {
 /// directories never see them) and at the root (index.json being replaced).
 /// Entries of an index.json written by other tools (skopeo, umoci, oras) are kept as they are,
 /// unknown fields included; only entries sigil changes are rewritten.
+///
+/// index.json entries: a tag is one entry whose only annotation is ref.name (pushing a tag
+/// replaces the entry holding it); a manifest pushed without tag becomes an untagged entry unless
+/// one with its digest exists (referrers carry their artifactType there, as oras writes them).
+/// push_manifest() refuses an image manifest whose config or layers are not in the layout, as
+/// registries do, so a tag never points at an incomplete image. Blob pushes verify size and
+/// digest before the blob becomes visible; every read verifies them again.
 class LayoutStore final : public Store {
  public:
   /// Opens an existing layout; with `create`, makes an empty one when the directory is missing or empty.

@@ -84,6 +84,22 @@ TEST(LayoutStoreInterop, UmociUnpacksTheImage) {
   EXPECT_TRUE(fs::exists(bundle / "config.json"));
 }
 
+TEST(LayoutStoreInterop, GzipAndTarAcceptTheGeneratedLayers) {
+  if (!have_tool("gzip") || !have_tool("tar") || !have_tool("sha256sum")) GTEST_SKIP() << "gzip, tar or sha256sum missing";
+  Fixture f;
+  ASSERT_TRUE(f.setup());
+  for (std::size_t i = 0; i < f.image.layers.size(); ++i) {
+    fs::path blob = f.dir / "blobs/sha256" / f.image.layers[i].digest.hex();
+    ToolRun sum = run("gzip -dc " + q(blob) + " | sha256sum");
+    ASSERT_EQ(sum.status, 0) << sum.output;
+    EXPECT_EQ("sha256:" + sum.output.substr(0, 64), f.image.diff_ids[i].str());
+    ToolRun list = run("gzip -dc " + q(blob) + " | tar -tvf -");
+    ASSERT_EQ(list.status, 0) << list.output;
+    EXPECT_NE(list.output.find(test::test_layer_file(i)), std::string::npos) << list.output;
+    EXPECT_NE(list.output.find(std::to_string(f.opts.layer_bytes)), std::string::npos) << list.output;
+  }
+}
+
 TEST(LayoutStoreInterop, SkopeoInspectsTheImage) {
   if (!have_tool("skopeo")) GTEST_SKIP() << "skopeo not installed (apt-get install skopeo)";
   Fixture f;

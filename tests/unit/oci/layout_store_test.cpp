@@ -423,3 +423,55 @@ TEST(LayoutStore, ReferrersFromTagSchemaFallbackIndex) {
 
 }  // namespace
 }  // namespace sigil::oci
+
+namespace sigil::test {
+namespace {
+
+std::string drain(TestLayerSource& source, std::size_t capacity) {
+  std::string out;
+  std::vector<char> buf(capacity);
+  for (;;) {
+    auto n = source.read(buf.data(), buf.size());
+    EXPECT_TRUE(n.has_value());
+    if (!n || *n == 0) break;
+    out.append(buf.data(), *n);
+  }
+  return out;
+}
+
+TEST(TestImage, LayersAreReproducibleWhateverTheReadSize) {
+  TestLayerSource a(7, 1, 200 * 1024 + 3);
+  TestLayerSource b(7, 1, 200 * 1024 + 3);
+  TestLayerSource c(8, 1, 200 * 1024 + 3);
+  std::string sa = drain(a, 1 << 20);
+  std::string sb = drain(b, 13);
+  std::string sc = drain(c, 1 << 20);
+  EXPECT_EQ(sa, sb);
+  EXPECT_EQ(a.diff_id(), b.diff_id());
+  EXPECT_NE(sa, sc);
+  // gzip magic, and tar + stored-block overhead only (random data is not compressed).
+  ASSERT_GT(sa.size(), 18u);
+  EXPECT_EQ(sa.substr(0, 3), std::string("\x1f\x8b\x08", 3));
+  EXPECT_GT(sa.size(), 200u * 1024 + 3 * 512);
+}
+
+TEST(TestImage, ConfigMatchesLayersAndSeedFixesDigests) {
+  TempDir one;
+  TempDir two;
+  auto s1 = oci::LayoutStore::open(one.path(), true);
+  auto s2 = oci::LayoutStore::open(two.path(), true);
+  ASSERT_TRUE(s1 && s2);
+  TestImageOptions opts{.layers = 3, .layer_bytes = 5000, .seed = 11, .tag = "x"};
+  auto i1 = write_test_image(**s1, opts);
+  auto i2 = write_test_image(**s2, opts);
+  ASSERT_TRUE(i1 && i2);
+  EXPECT_EQ(i1->manifest.digest, i2->manifest.digest);
+  auto config = oci::ImageConfig::parse(i1->config_raw);
+  ASSERT_TRUE(config);
+  EXPECT_EQ(config->diff_ids, i1->diff_ids);
+  EXPECT_EQ(i1->layers.size(), 3u);
+  EXPECT_EQ(config->platform().str(), "linux/amd64");
+}
+
+}  // namespace
+}  // namespace sigil::test
