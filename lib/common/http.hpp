@@ -33,7 +33,10 @@ struct Request {
   /// is collected into Response::body up to max_body bytes.
   std::function<Result<void>(std::string_view)> on_body;
   std::size_t max_body = limits::kMaxApiResponseBytes;
-  bool follow_redirects = true;  ///< blob GETs redirect to storage; Authorization is not forwarded to other hosts
+  /// Blob GETs redirect to storage. Authorization is not forwarded to another origin
+  /// (scheme, host or port). GET/HEAD follow 301/302/303/307/308; other methods follow 303 as a
+  /// GET without body and 307/308 only with an in-memory body; other redirects are returned.
+  bool follow_redirects = true;
 };
 
 struct Response {
@@ -49,7 +52,10 @@ struct Response {
 };
 
 struct ClientOptions {
-  std::string ca_file;          ///< extra CA bundle added to the system CAs
+  /// Extra CA bundle (PEM) trusted in addition to the system CAs. libcurl's CAINFO replaces
+  /// the system bundle, so the client sets CAINFO to this file and CAPATH to the system's hashed
+  /// certificate directory (curl's built-in CAPATH, /etc/ssl/certs on Debian).
+  std::string ca_file;
   std::string user_agent = "sigil/" SIGIL_VERSION;
   long connect_timeout_seconds = 30;
   long low_speed_seconds = 60;  ///< abort a transfer that moved < 1 byte/s for this long

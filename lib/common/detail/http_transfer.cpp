@@ -3,6 +3,7 @@
 #include <curl/curl.h>
 
 #include <cctype>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <optional>
@@ -160,6 +161,11 @@ Result<Response> perform(void* handle, const Request& request, const Hop& hop,
   curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, settings.low_speed_seconds);
   curl_easy_setopt(curl, CURLOPT_TCP_KEEPALIVE, 1L);
   curl_easy_setopt(curl, CURLOPT_USERAGENT, settings.user_agent.c_str());
+  // Loopback servers (test registries, local mirrors) are never reached through a proxy from
+  // http_proxy/https_proxy, unless the user set no_proxy and so decided for themselves.
+  if (std::getenv("no_proxy") == nullptr && std::getenv("NO_PROXY") == nullptr) {
+    curl_easy_setopt(curl, CURLOPT_NOPROXY, "localhost,127.0.0.1,::1");
+  }
   if (!settings.ca_file.empty()) {
     // CURLOPT_CAINFO replaces the system bundle, so the system CAs come back through CAPATH (the
     // hashed directory OpenSSL looks certificates up in): both are trusted.

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <thread>
 
+#include "support/docker_config.hpp"
 #include "support/http_stub.hpp"
 
 namespace sigil::http {
@@ -307,6 +308,19 @@ TEST(HttpClient, ParallelSendsFromFourThreads) {
   EXPECT_EQ(ok.load(), 100);
   EXPECT_EQ(stub.requests().size(), 100u);
   EXPECT_LE(stub.connection_count(), 4u) << "each thread holds one pooled handle at a time";
+}
+
+TEST(HttpClient, LoopbackBypassesTheProxyFromTheEnvironment) {
+  HttpStub proxy([](const StubRequest&) { return StubResponse::text(502, "proxied"); });
+  HttpStub target(echo);
+  test::ScopedEnv http_proxy("http_proxy", proxy.base_url());
+  test::ScopedEnv no_proxy("no_proxy", std::nullopt);
+  test::ScopedEnv no_proxy_upper("NO_PROXY", std::nullopt);
+  Client client;
+  auto response = client.send(req("GET", target.base_url() + "/direct"));
+  ASSERT_TRUE(response) << response.error().message;
+  EXPECT_EQ(response->status, 201);
+  EXPECT_TRUE(proxy.requests().empty());
 }
 
 }  // namespace
