@@ -5,6 +5,7 @@
 #include <netinet/in.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -69,6 +70,27 @@ pid_t spawn(const std::vector<std::string>& args, const std::filesystem::path& o
   int rc = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
   return rc == 0 ? pid : -1;
+}
+
+// Like spawn(), but the child is killed when this process dies (PR_SET_PDEATHSIG), so a test
+// binary that crashes leaves no registry behind. Only async-signal-safe calls run in the child.
+pid_t spawn_tied(const std::vector<std::string>& args, const std::filesystem::path& output) {
+  std::vector<char*> argv;
+  for (const auto& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
+  argv.push_back(nullptr);
+  std::string output_path = output.string();
+  pid_t parent = ::getpid();
+  pid_t pid = ::fork();
+  if (pid != 0) return pid;  // parent (or -1)
+  if (::prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || ::getppid() != parent) ::_exit(126);
+  int in = ::open("/dev/null", O_RDONLY);
+  int out = ::open(output_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
+  if (in < 0 || out < 0 || ::dup2(in, STDIN_FILENO) < 0 || ::dup2(out, STDOUT_FILENO) < 0 ||
+      ::dup2(out, STDERR_FILENO) < 0) {
+    ::_exit(126);
+  }
+  ::execve(argv[0], argv.data(), environ);
+  ::_exit(127);
 }
 
 int wait_exit(pid_t pid) {
@@ -195,7 +217,7 @@ bool RegistryServer::start_once(std::string& why) {
     return false;
   }
   write_config();
-  pid_ = spawn({binary(), "serve", (dir_ / "config.yml").string()}, dir_ / "registry.log");
+  pid_ = spawn_tied({binary(), "serve", (dir_ / "config.yml").string()}, dir_ / "registry.log");
   if (pid_ < 0) {
     why = "cannot run " + binary();
     return false;

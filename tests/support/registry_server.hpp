@@ -47,6 +47,8 @@ class RegistryServer {
   [[nodiscard]] static std::string binary();
 
   /// Starts the registry and waits (up to 20 s) until GET /v2/ answers. Check running().
+  /// The registry dies with the thread that started it (PR_SET_PDEATHSIG), so a crashed test
+  /// leaves nothing running: construct it on a thread that outlives it (e.g. the test's).
   explicit RegistryServer(RegistryOptions options = {});
   ~RegistryServer();
   RegistryServer(const RegistryServer&) = delete;
