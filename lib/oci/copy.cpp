@@ -116,8 +116,7 @@ Result<Descriptor> select_platform(const Index& index, const Platform& want, std
     available += (available.empty() ? "" : ", ") + d.platform->str();
   }
   return fail(ErrorCategory::input, std::string(what) + ": no manifest for platform " + want.str() +
-                                        (available.empty() ? " (no platforms listed)" : " (has " + available + ")") +
-                                        "; use --platform or --all-platforms");
+                                        (available.empty() ? " (no platforms listed)" : " (has " + available + ")"));
 }
 
 }  // namespace sigil::oci
