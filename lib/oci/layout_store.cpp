@@ -13,6 +13,7 @@
 #include "oci/detail/layout_index.hpp"
 #include "oci/manifest.hpp"
 #include "oci/media_types.hpp"
+#include "oci/reference.hpp"
 
 namespace sigil::oci {
 namespace fs = std::filesystem;
@@ -250,7 +251,7 @@ Result<Descriptor> LayoutStore::push_manifest(std::string_view raw, std::string_
                                               std::optional<std::string> tag) {
   Digest digest = Digest::of(raw);
   std::string what = "push manifest " + digest.str() + " to " + name();
-  if (tag && !detail::layout_tag_is_valid(*tag)) {
+  if (tag && !is_valid_tag(*tag)) {
     return fail(ErrorCategory::input, what + ": invalid tag \"" + *tag + "\"");
   }
   if (raw.size() > limits::kMaxManifestBytes) {

@@ -5,15 +5,11 @@
 #include "common/file.hpp"
 #include "common/limits.hpp"
 #include "oci/media_types.hpp"
+#include "oci/reference.hpp"
 
 namespace sigil::oci::detail {
 namespace fs = std::filesystem;
 namespace {
-
-bool tag_char(char c, bool first) {
-  bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-  return alnum || c == '_' || (!first && (c == '.' || c == '-'));
-}
 
 // The raw ref.name annotation of an entry, empty when absent.
 std::string_view raw_ref_name(const Descriptor& entry) {
@@ -23,23 +19,15 @@ std::string_view raw_ref_name(const Descriptor& entry) {
 
 }  // namespace
 
-bool layout_tag_is_valid(std::string_view tag) {
-  if (tag.empty() || tag.size() > 128) return false;
-  for (std::size_t i = 0; i < tag.size(); ++i) {
-    if (!tag_char(tag[i], i == 0)) return false;
-  }
-  return true;
-}
-
 std::optional<std::string> entry_tag(const Descriptor& entry) {
   std::string_view name = raw_ref_name(entry);
   if (name.empty()) return std::nullopt;
-  if (layout_tag_is_valid(name)) return std::string(name);
+  if (is_valid_tag(name)) return std::string(name);
   // Some older tools stored a full reference ("example.com/repo:tag"): its tag is what users name.
   auto slash = name.rfind('/');
   auto colon = name.rfind(':');
   if (colon != std::string_view::npos && (slash == std::string_view::npos || colon > slash) &&
-      layout_tag_is_valid(name.substr(colon + 1))) {
+      is_valid_tag(name.substr(colon + 1))) {
     return std::string(name.substr(colon + 1));
   }
   return std::string(name);

@@ -58,9 +58,6 @@ struct LayoutIndex {
 /// full reference ("example.com/repo:tag"); nullopt for untagged entries.
 [[nodiscard]] std::optional<std::string> entry_tag(const Descriptor& entry);
 
-/// The distribution tag grammar [A-Za-z0-9_][A-Za-z0-9._-]{0,127}.
-[[nodiscard]] bool layout_tag_is_valid(std::string_view tag);
-
 /// Reads and parses DIR/index.json (size-limited); input errors name the file.
 [[nodiscard]] Result<LayoutIndex> read_layout_index(const std::filesystem::path& root);
 
