@@ -6,6 +6,7 @@
 #include "oci/detail/registry_referrers.hpp"
 #include "oci/detail/registry_retry.hpp"
 #include "oci/detail/registry_url.hpp"
+#include "oci/registry_session.hpp"
 
 namespace sigil::oci::detail {
 namespace {
@@ -96,6 +97,24 @@ TEST(RegistryRetry, RetryAfterSecondsCapped) {
     EXPECT_LE(d, kMaxRetryDelay);
   }
   EXPECT_GE(backoff_delay(2), std::chrono::milliseconds(1000));
+}
+
+TEST(RegistrySessionScheme, PlainHttpOnlyForLoopbackAndInsecureRegistries) {
+  RegistryOptions options;
+  options.insecure_registries = {"reg.internal:5000"};
+  auto session = RegistrySession::create(options);
+  auto url = [&](const std::string& text) {
+    auto ref = Reference::parse(text);
+    EXPECT_TRUE(ref) << ref.error().message;
+    return session->base_url(*ref);
+  };
+  EXPECT_EQ(url("localhost:5000/a"), "http://localhost:5000");
+  EXPECT_EQ(url("127.0.0.1:5000/a"), "http://127.0.0.1:5000");
+  EXPECT_EQ(url("reg.internal:5000/a"), "http://reg.internal:5000");
+  EXPECT_EQ(url("reg.internal/a"), "https://reg.internal");
+  EXPECT_EQ(url("ghcr.io/a/b"), "https://ghcr.io");
+  EXPECT_EQ(url("alpine"), "https://registry-1.docker.io");
+  EXPECT_EQ(RegistrySession::push_scope("a/b"), "repository:a/b:pull,push");
 }
 
 }  // namespace

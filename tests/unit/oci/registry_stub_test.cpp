@@ -410,6 +410,31 @@ TEST(RegistryStub, ChunkedUploadSendsOrderedRangesThenClosingPut) {
   EXPECT_NE(up.log.back().method, "PUT");
 }
 
+TEST(RegistryStub, UploadIsNotRetriedOnceTheBodyWasRead) {
+  std::mutex mutex;
+  int puts = 0;
+  int posts = 0;
+  HttpStub stub([&](const StubRequest& r) {
+    if (r.path == "/v2/") return StubResponse{200, {}, ""};
+    std::lock_guard lock(mutex);
+    if (r.method == "HEAD") return StubResponse{404, {}, ""};
+    if (r.method == "POST") {
+      // The first POST fails before any body is involved: retried.
+      if (++posts == 1) return StubResponse{503, {{"Retry-After", "0"}}, ""};
+      return StubResponse{202, {{"Location", path("/blobs/uploads/u1")}}, ""};
+    }
+    ++puts;
+    return StubResponse{503, {{"Retry-After", "0"}}, ""};
+  });
+  auto store = open_stub(stub);
+  std::string bytes = "streamed once";
+  auto pushed = store->push_blob_bytes(Descriptor::of(bytes, "application/octet-stream"), bytes);
+  ASSERT_FALSE(pushed);
+  EXPECT_EQ(pushed.error().category, ErrorCategory::network) << pushed.error().message;
+  EXPECT_EQ(posts, 2);
+  EXPECT_EQ(puts, 1);  // the source cannot be rewound: the copy code decides about a whole-blob retry
+}
+
 TEST(RegistryStub, MountDeclinedCancelsTheUpload) {
   std::vector<std::string> seen;
   std::mutex mutex;
