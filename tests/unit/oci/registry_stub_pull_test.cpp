@@ -55,6 +55,23 @@ TEST(RegistryStub, TamperedBlobIsAnIntegrityError) {
   EXPECT_LE(sink2.bytes().size(), bytes.size());
 }
 
+TEST(RegistryStub, BlobDownloadsFollowRedirectsToStorage) {
+  std::string bytes(20'000, 'r');
+  Descriptor desc = Descriptor::of(bytes, "application/octet-stream");
+  HttpStub stub([&](const StubRequest& r) {
+    if (r.path == "/v2/") return StubResponse{200, {}, ""};
+    if (r.path == path("/blobs/" + desc.digest.str())) {
+      return StubResponse{307, {{"Location", "/storage/object?sig=abc"}}, ""};
+    }
+    if (r.path == "/storage/object" && r.query_param("sig") == "abc") return StubResponse{200, {}, bytes};
+    return StubResponse::text(404, "no");
+  });
+  auto store = open_stub(stub);
+  auto got = store->fetch_blob_bytes(desc, 1 << 20);
+  ASSERT_TRUE(got) << got.error().message;
+  EXPECT_TRUE(*got == bytes);
+}
+
 TEST(RegistryStub, ResolveByTagHashesTheBytesItReceives) {
   Digest real = Digest::of(kManifest);
   std::string header_digest;
