@@ -68,6 +68,9 @@ Result<Platform> Platform::from_json(const Json& j, std::string_view what) {
   }
   auto features = string_array(j, "os.features", what);
   if (!features) return std::unexpected(features.error());
+  if (os->empty() || arch->empty()) {
+    return fail(ErrorCategory::input, std::string(what) + ": platform needs both \"os\" and \"architecture\"");
+  }
   p.os = *os;
   p.architecture = *arch;
   p.variant = *variant;

@@ -67,10 +67,9 @@ void put_common(Json& j, std::string_view artifact_type, const std::optional<Des
 Descriptor referrer_descriptor(std::string_view raw, std::string_view media_type, std::string_view artifact_type,
                                const Annotations& annotations, std::string_view config_media_type) {
   Descriptor d = Descriptor::of(raw, media_type);
-  // As the referrers API does: artifactType, else the config media type for manifests.
-  d.artifact_type = !artifact_type.empty() ? std::string(artifact_type)
-                    : config_media_type != media_type::kOciEmpty ? std::string(config_media_type)
-                                                                  : std::string();
+  // As the distribution spec's referrers API requires: artifactType, else the config media type
+  // (even the empty-config type) for manifests; indexes pass no config type.
+  d.artifact_type = !artifact_type.empty() ? std::string(artifact_type) : std::string(config_media_type);
   d.annotations = annotations;
   return d;
 }

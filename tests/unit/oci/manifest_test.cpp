@@ -341,6 +341,11 @@ TEST(Platform, ParseAndSatisfies) {
   ASSERT_TRUE(back);
   EXPECT_EQ(*back, full);
   EXPECT_FALSE(Platform::from_json(Json::array(), "platform"));
+  // The image spec requires both os and architecture in a platform object.
+  auto no_arch = Platform::from_json(Json{{"os", "linux"}}, "platform");
+  ASSERT_FALSE(no_arch);
+  EXPECT_NE(no_arch.error().message.find("architecture"), std::string::npos);
+  EXPECT_FALSE(Platform::from_json(Json{{"architecture", "amd64"}}, "platform"));
 }
 
 TEST(Descriptor, OfAndJsonRoundTrip) {
@@ -359,6 +364,24 @@ TEST(Descriptor, OfAndJsonRoundTrip) {
   auto huge = Descriptor::from_json(
       parse_json(R"({"mediaType":"a/b","digest":")" + kA + R"(","size":18446744073709551615})", "d").value(), "d");
   EXPECT_FALSE(huge);
+}
+
+}  // namespace
+}  // namespace sigil::oci
+
+namespace sigil::oci {
+namespace {
+
+// The distribution spec: a referrer without artifactType is listed with its config media type,
+// the empty-config type included.
+TEST(Manifest, ReferrerWithoutArtifactTypeReportsEmptyConfigType) {
+  auto m = Manifest::parse(R"({"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json",)"
+                           R"("config":{"mediaType":"application/vnd.oci.empty.v1+json","digest":")" +
+                           std::string(media_type::kEmptyJsonDigest) +
+                           R"(","size":2},"layers":[],"subject":{"mediaType":"application/vnd.oci.image.manifest.v1+json",)"
+                           R"("digest":")" + kA + R"(","size":7}})");
+  ASSERT_TRUE(m) << m.error().message;
+  EXPECT_EQ(m->descriptor().artifact_type, media_type::kOciEmpty);
 }
 
 }  // namespace
