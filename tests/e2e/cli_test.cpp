@@ -13,6 +13,7 @@
 #include "oci/digest.hpp"
 #include "oci/layout_store.hpp"
 #include "oci/media_types.hpp"
+#include "support/layouts.hpp"
 #include "support/temp_dir.hpp"
 #include "support/test_image.hpp"
 
@@ -20,34 +21,13 @@ namespace sigil::test {
 namespace {
 namespace fs = std::filesystem;
 
-// A layout at `dir` holding a generated image tagged `tag`, with an SBOM referrer and a signature on it.
-struct LayoutImage {
-  TestImage image;
-  oci::Descriptor sbom;
-  oci::Descriptor signature;
-};
+using LayoutImage = ImageWithReferrers;
 
+// A layout at `dir` holding a generated image tagged `tag`, with an SBOM referrer and a signature on it.
 LayoutImage make_layout(const fs::path& dir, const std::string& tag = "v1", bool referrers = true) {
-  LayoutImage out;
-  auto store = oci::LayoutStore::open(dir, true);
-  EXPECT_TRUE(store) << store.error().message;
-  if (!store) return out;
-  TestImageOptions o;
-  o.tag = tag;
-  auto image = write_test_image(**store, o);
-  EXPECT_TRUE(image) << image.error().message;
-  if (!image) return out;
-  out.image = *image;
-  if (referrers) {
-    auto sbom = write_test_referrer(**store, image->manifest, "application/spdx+json", R"({"spdxVersion":"SPDX-2.3"})",
-                                    {{"org.opencontainers.image.created", "2000-01-01T00:00:00Z"}});
-    EXPECT_TRUE(sbom) << sbom.error().message;
-    if (sbom) out.sbom = *sbom;
-    auto sig = write_test_referrer(**store, out.sbom, "application/vnd.dev.sigstore.bundle.v0.3+json", "bundle");
-    EXPECT_TRUE(sig) << sig.error().message;
-    if (sig) out.signature = *sig;
-  }
-  return out;
+  TestImageOptions options;
+  options.tag = tag;
+  return write_layout_image(dir, options, referrers);
 }
 
 fs::path blob_file(const fs::path& layout, const oci::Digest& d) { return layout / "blobs" / "sha256" / d.hex(); }

@@ -14,6 +14,7 @@
 #include "oci/media_types.hpp"
 #include "support/docker_config.hpp"
 #include "support/registry_server.hpp"
+#include "support/layouts.hpp"
 #include "support/temp_dir.hpp"
 #include "support/test_image.hpp"
 
@@ -21,31 +22,8 @@ namespace sigil::test {
 namespace {
 namespace fs = std::filesystem;
 
-struct Source {
-  TestImage image;
-  oci::Descriptor sbom;
-  oci::Descriptor signature;
-};
-
-Source make_layout(const fs::path& dir, const TestImageOptions& options, bool referrers) {
-  Source out;
-  auto store = oci::LayoutStore::open(dir, true);
-  EXPECT_TRUE(store) << store.error().message;
-  if (!store) return out;
-  auto image = write_test_image(**store, options);
-  EXPECT_TRUE(image) << image.error().message;
-  if (!image) return out;
-  out.image = *image;
-  if (referrers) {
-    auto sbom = write_test_referrer(**store, image->manifest, "application/spdx+json", R"({"spdxVersion":"SPDX-2.3"})",
-                                    {{"org.opencontainers.image.created", "2000-01-01T00:00:00Z"}});
-    EXPECT_TRUE(sbom) << sbom.error().message;
-    if (sbom) out.sbom = *sbom;
-    auto sig = write_test_referrer(**store, out.sbom, "application/vnd.dev.sigstore.bundle.v0.3+json", "bundle");
-    EXPECT_TRUE(sig) << sig.error().message;
-    if (sig) out.signature = *sig;
-  }
-  return out;
+ImageWithReferrers make_layout(const fs::path& dir, const TestImageOptions& options, bool referrers) {
+  return write_layout_image(dir, options, referrers);
 }
 
 TestImageOptions tagged(std::string tag, std::uint64_t seed = 1) {

@@ -11,6 +11,7 @@
 #include "oci/layout_store.hpp"
 #include "oci/manifest.hpp"
 #include "oci/media_types.hpp"
+#include "support/layouts.hpp"
 #include "support/temp_dir.hpp"
 #include "support/test_image.hpp"
 
@@ -18,12 +19,6 @@ namespace sigil::oci {
 namespace {
 namespace fs = std::filesystem;
 using test::TempDir;
-
-std::unique_ptr<LayoutStore> must_open(const fs::path& dir) {
-  auto s = LayoutStore::open(dir, true);
-  EXPECT_TRUE(s.has_value()) << (s ? "" : s.error().message);
-  return s ? std::move(*s) : nullptr;
-}
 
 test::TestImage must_image(Store& store, std::uint64_t seed, std::string arch = "amd64",
                            std::optional<std::string> tag = std::nullopt) {
@@ -74,8 +69,8 @@ void flip_first_byte(const fs::path& file) {
 
 TEST(Copy, LayoutToLayoutKeepsDigestTagsRootAndCopiesEveryBlob) {
   TempDir tmp;
-  auto src = must_open(tmp / "src");
-  auto dst = must_open(tmp / "dst");
+  auto src = test::open_layout(tmp / "src");
+  auto dst = test::open_layout(tmp / "dst");
   auto image = must_image(*src, 7, "amd64", "v1");
 
   std::vector<CopyEvent> events;
@@ -107,8 +102,8 @@ TEST(Copy, LayoutToLayoutKeepsDigestTagsRootAndCopiesEveryBlob) {
 
 TEST(Copy, LargeBlobStreamsThroughTheBoundedPipe) {
   TempDir tmp;
-  auto src = must_open(tmp / "src");
-  auto dst = must_open(tmp / "dst");
+  auto src = test::open_layout(tmp / "src");
+  auto dst = test::open_layout(tmp / "dst");
   test::TestImageOptions opts;
   opts.layers = 3;
   opts.layer_bytes = 9 * 1024 * 1024 + 123;  // several pipe chunks, not a multiple of their size
@@ -126,12 +121,12 @@ TEST(Copy, LargeBlobStreamsThroughTheBoundedPipe) {
 
 TEST(Copy, IndexDefaultsToOnePlatformAndAllPlatformsCopiesEverything) {
   TempDir tmp;
-  auto src = must_open(tmp / "src");
+  auto src = test::open_layout(tmp / "src");
   auto amd = must_image(*src, 1, "amd64");
   auto arm = must_image(*src, 2, "arm64");
   Descriptor index = must_index(*src, {{amd, "amd64"}, {arm, "arm64"}}, "multi");
 
-  auto one = must_open(tmp / "one");
+  auto one = test::open_layout(tmp / "one");
   CopyOptions o = tagged("latest");
   o.platform = Platform{"linux", "arm64", "", "", {}};
   auto copied = copy(*src, *one, index, o);
@@ -142,7 +137,7 @@ TEST(Copy, IndexDefaultsToOnePlatformAndAllPlatformsCopiesEverything) {
   EXPECT_FALSE(has(*one, amd.layers[0]));
   EXPECT_FALSE(has(*one, index));
 
-  auto all = must_open(tmp / "all");
+  auto all = test::open_layout(tmp / "all");
   CopyOptions a = tagged("latest");
   a.all_platforms = true;
   copied = copy(*src, *all, index, a);
@@ -160,10 +155,10 @@ TEST(Copy, IndexDefaultsToOnePlatformAndAllPlatformsCopiesEverything) {
 
 TEST(Copy, MissingPlatformFailsBeforeWritingAnything) {
   TempDir tmp;
-  auto src = must_open(tmp / "src");
+  auto src = test::open_layout(tmp / "src");
   auto amd = must_image(*src, 1, "amd64");
   Descriptor index = must_index(*src, {{amd, "amd64"}}, "multi");
-  auto dst = must_open(tmp / "dst");
+  auto dst = test::open_layout(tmp / "dst");
   CopyOptions o = tagged("latest");
   o.platform = Platform{"linux", "s390x", "", "", {}};
   auto copied = copy(*src, *dst, index, o);
@@ -177,7 +172,7 @@ TEST(Copy, MissingPlatformFailsBeforeWritingAnything) {
 
 TEST(Copy, ReferrersAreCopiedRecursivelyOnlyWhenAsked) {
   TempDir tmp;
-  auto src = must_open(tmp / "src");
+  auto src = test::open_layout(tmp / "src");
   auto image = must_image(*src, 3, "amd64", "v1");
   auto sbom = test::write_test_referrer(*src, image.manifest, "application/spdx+json", "{\"spdx\":1}",
                                         {{"org.opencontainers.image.created", "2000-01-01T00:00:00Z"}});
@@ -185,11 +180,11 @@ TEST(Copy, ReferrersAreCopiedRecursivelyOnlyWhenAsked) {
   auto signature = test::write_test_referrer(*src, *sbom, "application/vnd.dev.sigstore.bundle.v0.3+json", "sig");
   ASSERT_TRUE(signature) << signature.error().message;
 
-  auto plain = must_open(tmp / "plain");
+  auto plain = test::open_layout(tmp / "plain");
   ASSERT_TRUE(copy(*src, *plain, image.manifest, tagged("v1")));
   EXPECT_TRUE(plain->referrers(image.manifest.digest).value_or(std::vector<Descriptor>{Descriptor{}}).empty());
 
-  auto dst = must_open(tmp / "dst");
+  auto dst = test::open_layout(tmp / "dst");
   CopyOptions o = tagged("v1");
   o.referrers = true;
   ASSERT_TRUE(copy(*src, *dst, image.manifest, o));
@@ -207,7 +202,7 @@ TEST(Copy, ReferrersAreCopiedRecursivelyOnlyWhenAsked) {
 
 TEST(Copy, DockerSchema2ManifestIsCopiedByteForByte) {
   TempDir tmp;
-  auto src = must_open(tmp / "src");
+  auto src = test::open_layout(tmp / "src");
   std::string config = R"({"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":[]}})";
   Descriptor config_desc = Descriptor::of(config, media_type::kDockerConfig);
   ASSERT_TRUE(src->push_blob_bytes(config_desc, config));
@@ -218,7 +213,7 @@ TEST(Copy, DockerSchema2ManifestIsCopiedByteForByte) {
                     config_desc.digest.str() + "\"\n   },\n   \"layers\": []\n}";
   auto pushed = src->push_manifest(raw, media_type::kDockerManifest, "docker");
   ASSERT_TRUE(pushed) << pushed.error().message;
-  auto dst = must_open(tmp / "dst");
+  auto dst = test::open_layout(tmp / "dst");
   auto copied = copy(*src, *dst, *pushed, tagged("docker"));
   ASSERT_TRUE(copied) << copied.error().message;
   EXPECT_EQ(copied->digest, Digest::of(raw));
@@ -230,10 +225,10 @@ TEST(Copy, DockerSchema2ManifestIsCopiedByteForByte) {
 
 TEST(Copy, TamperedBlobFailsWithIntegrityErrorAndNoTag) {
   TempDir tmp;
-  auto src = must_open(tmp / "src");
+  auto src = test::open_layout(tmp / "src");
   auto image = must_image(*src, 4, "amd64", "v1");
   flip_first_byte(src->blob_path(image.layers[1].digest));
-  auto dst = must_open(tmp / "dst");
+  auto dst = test::open_layout(tmp / "dst");
   auto copied = copy(*src, *dst, image.manifest, tagged("v1"));
   ASSERT_FALSE(copied);
   EXPECT_EQ(copied.error().category, ErrorCategory::integrity) << copied.error().message;
@@ -247,10 +242,10 @@ TEST(Copy, TamperedBlobFailsWithIntegrityErrorAndNoTag) {
 
 TEST(Copy, TamperedManifestFailsBeforeAnyBlobMoves) {
   TempDir tmp;
-  auto src = must_open(tmp / "src");
+  auto src = test::open_layout(tmp / "src");
   auto image = must_image(*src, 5, "amd64", "v1");
   flip_first_byte(src->blob_path(image.manifest.digest));
-  auto dst = must_open(tmp / "dst");
+  auto dst = test::open_layout(tmp / "dst");
   auto copied = copy(*src, *dst, image.manifest, tagged("v1"));
   ASSERT_FALSE(copied);
   EXPECT_EQ(copied.error().category, ErrorCategory::integrity) << copied.error().message;
@@ -260,10 +255,10 @@ TEST(Copy, TamperedManifestFailsBeforeAnyBlobMoves) {
 
 TEST(Copy, MissingBlobFailsAndLeavesNoTag) {
   TempDir tmp;
-  auto src = must_open(tmp / "src");
+  auto src = test::open_layout(tmp / "src");
   auto image = must_image(*src, 6, "amd64", "v1");
   fs::remove(src->blob_path(image.layers[0].digest));
-  auto dst = must_open(tmp / "dst");
+  auto dst = test::open_layout(tmp / "dst");
   auto copied = copy(*src, *dst, image.manifest, tagged("v1"));
   ASSERT_FALSE(copied);
   EXPECT_TRUE(tags_of(*dst).empty());
@@ -300,13 +295,13 @@ class RecordingStore final : public Store {
 
 TEST(Copy, PushesChildrenAndReferrersBeforeTheTaggedRoot) {
   TempDir tmp;
-  auto src = must_open(tmp / "src");
+  auto src = test::open_layout(tmp / "src");
   auto amd = must_image(*src, 1, "amd64");
   auto arm = must_image(*src, 2, "arm64");
   Descriptor index = must_index(*src, {{amd, "amd64"}, {arm, "arm64"}}, "multi");
   auto sig = test::write_test_referrer(*src, index, "application/example.sig", "sig");
   ASSERT_TRUE(sig) << sig.error().message;
-  auto layout = must_open(tmp / "dst");
+  auto layout = test::open_layout(tmp / "dst");
   RecordingStore dst(*layout);
   CopyOptions o = tagged("multi");
   o.all_platforms = true;
@@ -324,9 +319,9 @@ TEST(Copy, PushesChildrenAndReferrersBeforeTheTaggedRoot) {
 
 TEST(Copy, FailedBlobPushLeavesNoTagAndNoManifest) {
   TempDir tmp;
-  auto src = must_open(tmp / "src");
+  auto src = test::open_layout(tmp / "src");
   auto image = must_image(*src, 8, "amd64", "v1");
-  auto layout = must_open(tmp / "dst");
+  auto layout = test::open_layout(tmp / "dst");
   RecordingStore dst(*layout);
   dst.refuse = image.layers[1].digest;
   auto copied = copy(*src, dst, image.manifest, tagged("v1"));

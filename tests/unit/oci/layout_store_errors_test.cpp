@@ -9,6 +9,7 @@
 #include "common/limits.hpp"
 #include "oci/layout_store.hpp"
 #include "oci/media_types.hpp"
+#include "support/layouts.hpp"
 #include "support/temp_dir.hpp"
 #include "support/test_image.hpp"
 
@@ -16,12 +17,6 @@ namespace sigil::oci {
 namespace {
 namespace fs = std::filesystem;
 using test::TempDir;
-
-std::unique_ptr<LayoutStore> must_open(const fs::path& dir) {
-  auto s = LayoutStore::open(dir, true);
-  EXPECT_TRUE(s.has_value()) << (s ? "" : s.error().message);
-  return s ? std::move(*s) : nullptr;
-}
 
 bool contains(const std::string& haystack, const std::string& needle) {
   return haystack.find(needle) != std::string::npos;
@@ -70,7 +65,7 @@ TEST(LayoutStoreErrors, PathIsAFile) {
 
 TEST(LayoutStoreErrors, WrongLayoutVersion) {
   TempDir tmp;
-  ASSERT_TRUE(must_open(tmp.path()));
+  ASSERT_TRUE(test::open_layout(tmp.path()));
   ASSERT_TRUE(write_file_atomic(tmp / "oci-layout", R"({"imageLayoutVersion":"2.0.0"})"));
   auto s = LayoutStore::open(tmp.path(), true);
   ASSERT_FALSE(s);
@@ -86,7 +81,7 @@ TEST(LayoutStoreErrors, WrongLayoutVersion) {
 
 TEST(LayoutStoreErrors, BrokenIndexJson) {
   TempDir tmp;
-  ASSERT_TRUE(must_open(tmp.path()));
+  ASSERT_TRUE(test::open_layout(tmp.path()));
   for (const char* bad : {"{", "[]", R"({"schemaVersion":1,"manifests":[]})",
                           R"({"schemaVersion":2,"manifests":{}})",
                           R"({"schemaVersion":2,"manifests":[{"mediaType":"x","digest":"sha256:zz","size":1}]})",
@@ -101,7 +96,7 @@ TEST(LayoutStoreErrors, BrokenIndexJson) {
 
 TEST(LayoutStoreErrors, IndexJsonChangedUnderAnOpenStore) {
   TempDir tmp;
-  auto store = must_open(tmp.path());
+  auto store = test::open_layout(tmp.path());
   ASSERT_TRUE(store);
   ASSERT_TRUE(write_file_atomic(tmp / "index.json", "{garbage"));
   auto r = store->resolve("latest");
@@ -114,7 +109,7 @@ TEST(LayoutStoreErrors, IndexJsonChangedUnderAnOpenStore) {
 
 TEST(LayoutStoreErrors, OversizeIndexJson) {
   TempDir tmp;
-  ASSERT_TRUE(must_open(tmp.path()));
+  ASSERT_TRUE(test::open_layout(tmp.path()));
   std::string big = R"({"schemaVersion":2,"manifests":[],"pad":")" + std::string(limits::kMaxLayoutIndexBytes, 'a') + "\"}";
   ASSERT_TRUE(write_file_atomic(tmp / "index.json", big));
   auto s = LayoutStore::open(tmp.path(), true);
@@ -126,7 +121,7 @@ TEST(LayoutStoreErrors, OversizeIndexJson) {
 
 TEST(LayoutStoreErrors, PushWithWrongDigestLeavesNothing) {
   TempDir tmp;
-  auto store = must_open(tmp.path());
+  auto store = test::open_layout(tmp.path());
   ASSERT_TRUE(store);
   auto before = listing(tmp.path());
   Descriptor d = Descriptor::of("expected bytes", "application/octet-stream");
@@ -141,7 +136,7 @@ TEST(LayoutStoreErrors, PushWithWrongDigestLeavesNothing) {
 
 TEST(LayoutStoreErrors, PushWithWrongSizeLeavesNothing) {
   TempDir tmp;
-  auto store = must_open(tmp.path());
+  auto store = test::open_layout(tmp.path());
   ASSERT_TRUE(store);
   auto before = listing(tmp.path());
   Descriptor d = Descriptor::of("twelve bytes", "application/octet-stream");
@@ -160,7 +155,7 @@ TEST(LayoutStoreErrors, PushWithWrongSizeLeavesNothing) {
 
 TEST(LayoutStoreErrors, CorruptedBlobOnDiskIsAnIntegrityError) {
   TempDir tmp;
-  auto store = must_open(tmp.path());
+  auto store = test::open_layout(tmp.path());
   ASSERT_TRUE(store);
   std::string bytes(2 * 1024 * 1024 + 7, 'a');
   Descriptor d = Descriptor::of(bytes, "application/octet-stream");
@@ -193,7 +188,7 @@ TEST(LayoutStoreErrors, CorruptedBlobOnDiskIsAnIntegrityError) {
 
 TEST(LayoutStoreErrors, CorruptedManifestIsAnIntegrityError) {
   TempDir tmp;
-  auto store = must_open(tmp.path());
+  auto store = test::open_layout(tmp.path());
   ASSERT_TRUE(store);
   auto image = test::write_test_image(*store, {.layers = 1, .layer_bytes = 10, .seed = 1, .tag = "t"});
   ASSERT_TRUE(image);
@@ -212,7 +207,7 @@ TEST(LayoutStoreErrors, CorruptedManifestIsAnIntegrityError) {
 
 TEST(LayoutStoreErrors, OversizeManifestDescriptorIsRefused) {
   TempDir tmp;
-  auto store = must_open(tmp.path());
+  auto store = test::open_layout(tmp.path());
   ASSERT_TRUE(store);
   Descriptor d = Descriptor::of("x", media_type::kOciManifest);
   d.size = static_cast<std::int64_t>(limits::kMaxManifestBytes) + 1;
@@ -228,7 +223,7 @@ TEST(LayoutStoreErrors, OversizeManifestDescriptorIsRefused) {
 
 TEST(LayoutStoreErrors, MissingBlobIsAnInputErrorNamingIt) {
   TempDir tmp;
-  auto store = must_open(tmp.path());
+  auto store = test::open_layout(tmp.path());
   ASSERT_TRUE(store);
   Descriptor d = Descriptor::of("never stored", "application/octet-stream");
   MemorySink sink(100);
@@ -251,7 +246,7 @@ TEST(LayoutStoreErrors, MissingBlobIsAnInputErrorNamingIt) {
 TEST(LayoutStoreErrors, SymlinkedBlobLeadingOutsideIsRefused) {
   TempDir tmp;
   TempDir outside;
-  auto store = must_open(tmp.path());
+  auto store = test::open_layout(tmp.path());
   ASSERT_TRUE(store);
   std::string secret = "outside the layout";
   ASSERT_TRUE(write_file_atomic(outside / "secret", secret));
@@ -278,7 +273,7 @@ TEST(LayoutStoreErrors, SymlinkedBlobLeadingOutsideIsRefused) {
 TEST(LayoutStoreErrors, SymlinkedBlobsDirectoryLeadingOutsideIsRefused) {
   TempDir tmp;
   TempDir outside;
-  ASSERT_TRUE(must_open(tmp / "layout"));
+  ASSERT_TRUE(test::open_layout(tmp / "layout"));
   fs::remove_all(tmp / "layout/blobs");
   fs::create_directories(outside / "blobs/sha256");
   fs::create_symlink(outside / "blobs", tmp / "layout/blobs");
@@ -300,7 +295,7 @@ TEST(LayoutStoreErrors, SymlinkedBlobsDirectoryLeadingOutsideIsRefused) {
 
 TEST(LayoutStoreErrors, ManifestWithMissingBlobsGetsNoEntry) {
   TempDir tmp;
-  auto store = must_open(tmp.path());
+  auto store = test::open_layout(tmp.path());
   ASSERT_TRUE(store);
   TempDir elsewhere;
   auto other = LayoutStore::open(elsewhere.path(), true);
@@ -324,7 +319,7 @@ TEST(LayoutStoreErrors, ManifestWithMissingBlobsGetsNoEntry) {
 
 TEST(LayoutStoreErrors, DigestStringsAreValidatedBeforeUse) {
   TempDir tmp;
-  auto store = must_open(tmp.path());
+  auto store = test::open_layout(tmp.path());
   ASSERT_TRUE(store);
   for (const char* bad : {"sha256:../../../etc/passwd", "sha256:ABC", "md5:d41d8cd98f00b204e9800998ecf8427e"}) {
     auto r = store->resolve(bad);

@@ -13,6 +13,7 @@
 #include "oci/layout_store.hpp"
 #include "oci/manifest.hpp"
 #include "oci/media_types.hpp"
+#include "support/layouts.hpp"
 #include "support/temp_dir.hpp"
 #include "support/test_image.hpp"
 
@@ -20,12 +21,6 @@ namespace sigil::oci {
 namespace {
 namespace fs = std::filesystem;
 using test::TempDir;
-
-std::unique_ptr<LayoutStore> must_open(const fs::path& dir) {
-  auto s = LayoutStore::open(dir, true);
-  EXPECT_TRUE(s.has_value()) << (s ? "" : s.error().message);
-  return s ? std::move(*s) : nullptr;
-}
 
 bool present(LayoutStore& store, const Descriptor& d) {
   auto has = store.has_blob(d);
@@ -47,7 +42,7 @@ void settle() { std::this_thread::sleep_for(std::chrono::milliseconds(50)); }
 
 TEST(LayoutStoreGc, KeepsReachableAndRemovesUnreachable) {
   TempDir tmp;
-  auto store = must_open(tmp.path());
+  auto store = test::open_layout(tmp.path());
   ASSERT_TRUE(store);
   auto kept = test::write_test_image(*store, {.layers = 2, .layer_bytes = 1000, .seed = 1, .tag = "kept"});
   ASSERT_TRUE(kept);
@@ -117,7 +112,7 @@ TEST(LayoutStoreGc, KeepsReachableAndRemovesUnreachable) {
 
 TEST(LayoutStoreGc, SubjectIsNotFollowed) {
   TempDir tmp;
-  auto store = must_open(tmp.path());
+  auto store = test::open_layout(tmp.path());
   ASSERT_TRUE(store);
   auto image = test::write_test_image(*store, {.layers = 1, .layer_bytes = 100, .seed = 1, .tag = "app"});
   ASSERT_TRUE(image);
@@ -135,7 +130,7 @@ TEST(LayoutStoreGc, SubjectIsNotFollowed) {
 
 TEST(LayoutStoreGc, SparesBlobsWrittenAfterItStarted) {
   TempDir tmp;
-  auto store = must_open(tmp.path());
+  auto store = test::open_layout(tmp.path());
   ASSERT_TRUE(store);
   Descriptor fresh = Descriptor::of("fresh", "application/octet-stream");
   ASSERT_TRUE(store->push_blob_bytes(fresh, "fresh"));
@@ -157,7 +152,7 @@ TEST(LayoutStoreGc, SparesBlobsWrittenAfterItStarted) {
 
 TEST(LayoutStoreGc, CorruptReachableManifestAbortsWithoutDeleting) {
   TempDir tmp;
-  auto store = must_open(tmp.path());
+  auto store = test::open_layout(tmp.path());
   ASSERT_TRUE(store);
   auto image = test::write_test_image(*store, {.layers = 1, .layer_bytes = 100, .seed = 1, .tag = "app"});
   ASSERT_TRUE(image);
@@ -175,7 +170,7 @@ TEST(LayoutStoreGc, CorruptReachableManifestAbortsWithoutDeleting) {
 // Two processes pushing different tags into one layout at once never lose an entry.
 TEST(LayoutStoreConcurrency, TwoProcessesPushingTagsLoseNothing) {
   TempDir tmp;
-  ASSERT_TRUE(must_open(tmp.path()));
+  ASSERT_TRUE(test::open_layout(tmp.path()));
   constexpr int kChildren = 2;
   constexpr int kPushes = 50;
   std::vector<pid_t> pids;
@@ -202,7 +197,7 @@ TEST(LayoutStoreConcurrency, TwoProcessesPushingTagsLoseNothing) {
     ASSERT_TRUE(WIFEXITED(status));
     EXPECT_EQ(WEXITSTATUS(status), 0);
   }
-  auto store = must_open(tmp.path());
+  auto store = test::open_layout(tmp.path());
   ASSERT_TRUE(store);
   auto tags = store->tags();
   ASSERT_TRUE(tags);
@@ -238,7 +233,7 @@ TEST(LayoutStoreConcurrency, ConcurrentCreateKeepsBothPushes) {
       ASSERT_TRUE(WIFEXITED(status));
       EXPECT_EQ(WEXITSTATUS(status), 0);
     }
-    auto store = must_open(dir);
+    auto store = test::open_layout(dir);
     ASSERT_TRUE(store);
     auto tags = store->tags();
     ASSERT_TRUE(tags);
