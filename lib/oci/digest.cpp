@@ -3,6 +3,7 @@
 #include <openssl/evp.h>
 
 #include "common/hex.hpp"
+#include "common/openssl_ptr.hpp"
 
 namespace sigil::oci {
 
@@ -46,26 +47,25 @@ Digest Digest::of(std::string_view bytes, DigestAlgorithm algorithm) {
 std::string Digest::str() const { return std::string(algorithm_name(algorithm_)) + ":" + hex_; }
 
 struct Hasher::Impl {
-  EVP_MD_CTX* ctx = nullptr;
-  ~Impl() { EVP_MD_CTX_free(ctx); }
+  MdCtxPtr ctx;
 };
 
 Hasher::Hasher(DigestAlgorithm algorithm) : impl_(std::make_unique<Impl>()), algorithm_(algorithm) {
-  impl_->ctx = EVP_MD_CTX_new();
+  impl_->ctx.reset(EVP_MD_CTX_new());
   // Both algorithms are built into every OpenSSL 3 provider; failure here means memory exhaustion.
-  EVP_DigestInit_ex(impl_->ctx, algorithm == DigestAlgorithm::sha512 ? EVP_sha512() : EVP_sha256(), nullptr);
+  EVP_DigestInit_ex(impl_->ctx.get(), algorithm == DigestAlgorithm::sha512 ? EVP_sha512() : EVP_sha256(), nullptr);
 }
 
 Hasher::~Hasher() = default;
 Hasher::Hasher(Hasher&&) noexcept = default;
 Hasher& Hasher::operator=(Hasher&&) noexcept = default;
 
-void Hasher::update(std::string_view bytes) { EVP_DigestUpdate(impl_->ctx, bytes.data(), bytes.size()); }
+void Hasher::update(std::string_view bytes) { EVP_DigestUpdate(impl_->ctx.get(), bytes.data(), bytes.size()); }
 
 Digest Hasher::finish() {
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
-  EVP_DigestFinal_ex(impl_->ctx, md, &len);
+  EVP_DigestFinal_ex(impl_->ctx.get(), md, &len);
   return Digest(algorithm_, hex_encode({md, len}));
 }
 

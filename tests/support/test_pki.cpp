@@ -11,17 +11,13 @@
 #include <cstdlib>
 #include <fstream>
 
+#include "common/openssl_ptr.hpp"
+
 namespace sigil::test {
 namespace {
 
-struct PkeyFree {
-  void operator()(EVP_PKEY* key) const { EVP_PKEY_free(key); }
-};
-struct X509Free {
-  void operator()(X509* cert) const { X509_free(cert); }
-};
-using Pkey = std::unique_ptr<EVP_PKEY, PkeyFree>;
-using Cert = std::unique_ptr<X509, X509Free>;
+using Pkey = PkeyPtr;
+using Cert = X509Ptr;
 
 [[noreturn]] void die(const char* what) {
   std::fprintf(stderr, "test_pki: %s failed\n", what);

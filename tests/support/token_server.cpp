@@ -17,19 +17,11 @@
 #include "common/base64.hpp"
 #include "common/hex.hpp"
 #include "common/json.hpp"
+#include "common/openssl_ptr.hpp"
 
 namespace sigil::test {
 namespace {
 
-struct PkeyFree {
-  void operator()(EVP_PKEY* key) const { EVP_PKEY_free(key); }
-};
-struct X509Free {
-  void operator()(X509* cert) const { X509_free(cert); }
-};
-struct MdCtxFree {
-  void operator()(EVP_MD_CTX* ctx) const { EVP_MD_CTX_free(ctx); }
-};
 
 [[noreturn]] void die(const char* what) {
   std::fprintf(stderr, "token_server: %s failed\n", what);
@@ -39,8 +31,8 @@ struct MdCtxFree {
 // The signing identity: an RSA key and a self-signed certificate for it, made once per process
 // (key generation is the slow part) and shared by every token server.
 struct Signer {
-  std::unique_ptr<EVP_PKEY, PkeyFree> key;
-  std::unique_ptr<X509, X509Free> cert;
+  PkeyPtr key;
+  X509Ptr cert;
   std::string cert_pem;
   std::string cert_der_base64;
 };
@@ -79,7 +71,7 @@ const Signer& signer() {
 }
 
 std::string sign_rs256(std::string_view input) {
-  std::unique_ptr<EVP_MD_CTX, MdCtxFree> ctx(EVP_MD_CTX_new());
+  MdCtxPtr ctx(EVP_MD_CTX_new());
   std::size_t length = 0;
   if (!ctx || EVP_DigestSignInit(ctx.get(), nullptr, EVP_sha256(), nullptr, signer().key.get()) != 1 ||
       EVP_DigestSign(ctx.get(), nullptr, &length, reinterpret_cast<const unsigned char*>(input.data()), input.size()) != 1) {
