@@ -27,6 +27,7 @@ using detail::ScopeSet;
 struct RegistryState {
   std::mutex mutex;  // guards the fields below; held during the ping so only one thread pings
   bool pinged = false;
+  bool use_https = false;  // learnt by the ping for hosts where plain HTTP is allowed
   std::optional<AuthChallenge> challenge;
   bool credentials_loaded = false;
   std::optional<BasicCredentials> credentials;
@@ -121,7 +122,19 @@ struct RegistrySession::Impl {
     if (state.pinged) return {};
     http::Request ping;
     ping.url = base + "/v2/";
-    auto response = send_with_retries(ping);
+    Result<http::Response> response;
+    if (base.starts_with("http://")) {
+      // Plain HTTP is allowed here (loopback or --insecure-registry), not required: as docker does
+      // for insecure registries, try HTTPS first, once and without retries, and keep it if it answers.
+      http::Request tls_ping;
+      tls_ping.url = "https://" + base.substr(7) + "/v2/";
+      if (auto tls = client.send(tls_ping)) {
+        state.use_https = true;
+        ping.url = tls_ping.url;
+        response = std::move(tls);
+      }
+    }
+    if (!state.use_https) response = send_with_retries(ping);
     if (!response) return std::unexpected(response.error());
     if (response->status == 401) {
       state.challenge = detail::pick_auth_challenge(response->headers_named("www-authenticate"));
@@ -226,7 +239,12 @@ Result<http::Response> RegistrySession::send(const Reference& ref, http::Request
                                              const std::vector<std::string>& scope_list) {
   std::string host = ref.api_host();
   RegistryState& state = impl_->state_for(host);
-  if (auto pinged = impl_->ensure_pinged(ref, state, base_url(ref)); !pinged) return std::unexpected(pinged.error());
+  std::string base = base_url(ref);
+  if (auto pinged = impl_->ensure_pinged(ref, state, base); !pinged) return std::unexpected(pinged.error());
+  if (state.use_https && request.url.starts_with(base)) {
+    // Stores build URLs from base_url() before any ping; the ping found TLS on a plain-allowed host.
+    request.url = "https://" + request.url.substr(std::string_view("http://").size());
+  }
   ScopeSet scopes(scope_list.begin(), scope_list.end());
   const http::Headers original_headers = request.headers;
   for (int round = 0;; ++round) {

@@ -40,6 +40,8 @@ class RegistrySession {
   [[nodiscard]] const RegistryOptions& options() const;
 
   /// "https://host[:port]", or "http://..." for loopback registries and options.insecure_registries.
+  /// For those, plain HTTP is only allowed: the first request's ping tries HTTPS once and, when a
+  /// TLS server answers, send() upgrades every request to that host to HTTPS.
   [[nodiscard]] std::string base_url(const Reference& ref) const;
 
   /// Sends `request` (an absolute URL on `ref`'s registry) authenticated for `scopes`

@@ -204,3 +204,33 @@ TEST_F(RegistryCopy, LargeCopyStreamsInConstantMemory) {
 
 }  // namespace
 }  // namespace sigil::test
+
+namespace sigil::test {
+namespace {
+
+// A registry on loopback that serves TLS is used over TLS (plain HTTP is only the fallback there),
+// and a private CA given with --ca-file is trusted on top of the system CAs.
+TEST(RegistryCopyTls, LoopbackRegistryWithTlsIsReachedWithCaFile) {
+  SIGIL_SKIP_WITHOUT_REGISTRY(RegistryAuth::none);
+  RegistryOptions options;
+  options.tls = true;
+  RegistryServer registry(options);
+  ASSERT_TRUE(registry.running()) << registry.failure();
+  TempDir tmp;
+  auto src = make_layout(tmp / "src", tagged("v1"), false);
+  std::string dst = registry.host_port() + "/tls/app:v1";
+
+  auto push = run_sigil({"copy", "--ca-file", registry.ca_file().string(), layout_ref(tmp / "src", "v1"), dst});
+  ASSERT_EQ(push.exit_code, 0) << push.describe();
+  EXPECT_EQ(push.out, src.image.manifest.digest.str() + "\n");
+  auto digest = run_sigil({"digest", "--ca-file", registry.ca_file().string(), dst});
+  EXPECT_EQ(digest.out, src.image.manifest.digest.str() + "\n") << digest.describe();
+
+  // Without the CA the TLS registry is not trusted, and sigil does not quietly drop to plain HTTP
+  // with a result: the command fails.
+  auto untrusted = run_sigil({"digest", dst});
+  EXPECT_NE(untrusted.exit_code, 0) << untrusted.describe();
+}
+
+}  // namespace
+}  // namespace sigil::test

@@ -89,6 +89,12 @@ class Reader {
     }
   }
 
+  /// True when the next bytes start a TLS handshake record (a client trying HTTPS on this plain port).
+  bool at_tls_handshake() {
+    if (pos_ == buffer_.size() && !fill()) return false;
+    return buffer_[pos_] == '\x16';
+  }
+
   bool exact(std::size_t count, std::string& out) {
     while (buffer_.size() - pos_ < count) {
       if (!fill()) return false;
@@ -133,6 +139,12 @@ bool send_all(int fd, std::string_view bytes) {
 
 // Reads one request (head + body). False when the connection ended or the request is malformed.
 bool read_request(Reader& reader, int fd, StubRequest& request) {
+  // A TLS ClientHello has no line end; answer it as Go's net/http (the real registry) does, at once,
+  // so clients probing HTTPS on this port fall back to HTTP without waiting for a timeout.
+  if (reader.at_tls_handshake()) {
+    (void)send_all(fd, "HTTP/1.0 400 Bad Request\r\nConnection: close\r\n\r\nmalformed HTTP request\n");
+    return false;
+  }
   std::string line;
   do {
     if (!reader.line(line)) return false;
