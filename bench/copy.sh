@@ -18,7 +18,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+port=$((20000 + RANDOM % 40000))
+while (echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((20000 + RANDOM % 40000)); done  # find a free port
 reg=127.0.0.1:$port
 cat > "$work/registry.yml" <<YML
 version: 0.1
