@@ -20,5 +20,11 @@ inline constexpr std::size_t kMaxDockerConfigBytes = 1024 * 1024;
 inline constexpr int kMaxJsonDepth = 64;
 /// Most referrers pages followed for one subject.
 inline constexpr int kMaxReferrerPages = 1000;
+/// Largest DSSE envelope (JSON) accepted; attestation payloads are JSON documents, not layers.
+inline constexpr std::size_t kMaxDsseEnvelopeBytes = 16 * 1024 * 1024;
+/// Most signatures in one DSSE envelope.
+inline constexpr std::size_t kMaxDsseSignatures = 64;
+/// Largest Sigstore bundle (JSON) accepted.
+inline constexpr std::size_t kMaxBundleBytes = 32 * 1024 * 1024;
 
 }  // namespace sigil::limits
