@@ -33,6 +33,9 @@ struct Command {
 /// The commands of the oci group (copy, inspect, digest, tree).
 [[nodiscard]] std::vector<Command> oci_commands();
 
+/// The key commands (generate-key-pair, public-key).
+[[nodiscard]] std::vector<Command> key_commands();
+
 /// Flags accepted by every command.
 struct GlobalOptions {
   std::vector<std::string> insecure_registries;

@@ -15,6 +15,7 @@ using sigil::cli::Command;
 
 std::vector<Command> all_commands() {
   std::vector<Command> commands = sigil::cli::oci_commands();
+  for (auto& c : sigil::cli::key_commands()) commands.push_back(c);
   return commands;
 }
 
