@@ -1,5 +1,6 @@
 // sigil: the command table. Each command group lives in its own file; this one dispatches,
 // prints errors as one line and turns error categories into exit codes.
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <exception>
@@ -25,7 +26,7 @@ std::string overview(const std::vector<Command>& commands) {
       "Usage: sigil [GLOBAL OPTIONS] COMMAND [OPTIONS] [ARGS]\n\nCommands:\n";
   for (const auto& c : commands) {
     std::string name(c.name);
-    name.resize(10, ' ');
+    name.resize(std::max<std::size_t>(name.size() + 2, 10), ' ');  // never cut a long name
     text += "  " + name + std::string(c.summary) + "\n";
   }
   text += "  version   Print the version\n\n"
