@@ -14,6 +14,7 @@
 
 #include "common/base64.hpp"
 #include "common/json.hpp"
+#include "sign/detail/key_cosign.hpp"
 #include "sign/detail/key_pem.hpp"
 #include "support/temp_dir.hpp"
 
@@ -79,6 +80,25 @@ TEST(Keys, CosignTestKeyWithPasswordHelloLoads) {
   ASSERT_FALSE(wrong.has_value());
   expect_one_line_input_error(wrong.error());
   EXPECT_NE(wrong.error().message.find("wrong password"), std::string::npos) << wrong.error().message;
+}
+
+// go-tuf's published vectors for its three scrypt strengths (password "supersecret"): the
+// envelope decryption must agree with the Go implementation cosign uses, for every allowed N.
+TEST(Keys, DecryptsGoTufVectorsForEveryAllowedN) {
+  const char* vectors[] = {
+      R"({"kdf":{"name":"scrypt","params":{"N":32768,"r":8,"p":1},"salt":"WO3mVvyTwJ9vwT5/Tk5OW5WPIBUofMjcpEfrLnfY4uA="},"cipher":{"name":"nacl/secretbox","nonce":"tCy7HcTFr4uxv4Nrg/DWmncuZ148U1MX"},"ciphertext":"08n43p5G5yviPEZpO7tPPF4aZQkWiWjkv4taFdhDBA0tamKH4nw="})",
+      R"({"kdf":{"name":"scrypt","params":{"N":65536,"r":8,"p":1},"salt":"FhzPOt9/bJG4PTq6lQ6ecG6GzaOuOy/ynG5+yRiFlNs="},"cipher":{"name":"nacl/secretbox","nonce":"aw1ng1jHaDz/tQ7V2gR9O2+IGQ8xJEuE"},"ciphertext":"HycvuLZL4sYH0BrYTh4E/H20VtAW6u5zL5Pr+IBjYLYnCPzDkq8="})",
+      R"({"kdf":{"name":"scrypt","params":{"N":131072,"r":8,"p":1},"salt":"m38E3kouJTtiheLQN22NQ8DTito5hrjpUIskqcd375k="},"cipher":{"name":"nacl/secretbox","nonce":"Y6PM13yA+o44pE/W1ZBwczeGnTV/m9Zc"},"ciphertext":"6H8sqj1K6B6yDjtH5AQ6lbFigg/C2yDDJc4rYJ79w9aVPImFIPI="})",
+  };
+  for (const char* v : vectors) {
+    auto plain = detail::decrypt_cosign_envelope(v, pw("supersecret"));
+    ASSERT_TRUE(plain.has_value()) << plain.error().message;
+    // go-tuf's Marshal seals the JSON of the []byte, i.e. the quoted base64 of "reallyimportant".
+    EXPECT_EQ(plain->reveal(), "\"cmVhbGx5aW1wb3J0YW50\"");
+    auto wrong = detail::decrypt_cosign_envelope(v, pw("Supersecret"));
+    ASSERT_FALSE(wrong.has_value());
+    EXPECT_NE(wrong.error().message.find("wrong password"), std::string::npos);
+  }
 }
 
 TEST(Keys, CosignRoundTripForEveryAlgorithm) {
