@@ -43,6 +43,12 @@ Result<SecretBytes> derive_key(const SecretBytes& password, std::string_view sal
   return SecretBytes::adopt(key);
 }
 
+// nlohmann's value() throws on a non-string member, so names are read only after a type check.
+bool has_name(const Json& object, std::string_view name) {
+  return object.is_object() && object.contains("name") && object["name"].is_string() &&
+         object["name"].get<std::string>() == name;
+}
+
 Result<std::string> b64_member(const Json& object, const char* key, std::string_view where) {
   if (!object.is_object() || !object.contains(key) || !object[key].is_string())
     return fail(ErrorCategory::input, std::string(where) + " has no string \"" + key + "\"");
@@ -67,9 +73,9 @@ Result<SecretBytes> decrypt_cosign_envelope(std::string_view json, const SecretB
     return fail(ErrorCategory::input, "encrypted key: missing \"kdf\" or \"cipher\"");
   const Json& kdf = (*doc)["kdf"];
   const Json& cipher = (*doc)["cipher"];
-  if (!kdf.is_object() || kdf.value("name", "") != "scrypt")
+  if (!has_name(kdf, "scrypt"))
     return fail(ErrorCategory::input, "encrypted key: unsupported kdf (want scrypt)");
-  if (!cipher.is_object() || cipher.value("name", "") != "nacl/secretbox")
+  if (!has_name(cipher, "nacl/secretbox"))
     return fail(ErrorCategory::input, "encrypted key: unsupported cipher (want nacl/secretbox)");
   if (!kdf.contains("params")) return fail(ErrorCategory::input, "encrypted key: kdf has no params");
   const Json& params = kdf["params"];

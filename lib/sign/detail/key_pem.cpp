@@ -22,6 +22,13 @@ void clear_openssl_errors() { ERR_clear_error(); }
 
 Result<PemBlock> parse_pem(std::string_view text) {
   if (text.size() > kMaxPemBytes) return fail(ErrorCategory::input, "PEM is larger than 1 MiB");
+  // `openssl ecparam -genkey` writes an "EC PARAMETERS" block before the key: skip it.
+  constexpr std::string_view kEcParams = "-----END EC PARAMETERS-----";
+  if (auto start = text.find(kBegin); start != std::string_view::npos &&
+                                      text.substr(start).starts_with("-----BEGIN EC PARAMETERS-----")) {
+    auto end = text.find(kEcParams, start);
+    if (end != std::string_view::npos) text = text.substr(end + kEcParams.size());
+  }
   auto begin = text.find(kBegin);
   if (begin == std::string_view::npos) return fail(ErrorCategory::input, "not PEM: no \"-----BEGIN\" line");
   auto label_start = begin + kBegin.size();

@@ -183,6 +183,28 @@ TEST(Keys, EveryPrivatePemKindLoads) {
   EXPECT_NE(wrong.error().message.find("wrong password"), std::string::npos);
 }
 
+TEST(Keys, OpensslEcparamOutputWithParametersBlockLoads) {
+  sigil::test::TempDir dir;
+  std::string cmd = "openssl ecparam -name prime256v1 -genkey -out '" + (dir / "k.pem").string() + "' 2>/dev/null";
+  ASSERT_EQ(std::system(cmd.c_str()), 0);
+  std::string pem = slurp(dir / "k.pem");
+  ASSERT_NE(pem.find("EC PARAMETERS"), std::string::npos) << pem;
+  auto key = load_private_key(pem, pw(""));
+  ASSERT_TRUE(key.has_value()) << key.error().message;
+  EXPECT_EQ(key->algorithm(), KeyAlgorithm::ecdsa_p256);
+}
+
+TEST(Keys, MistypedEnvelopeMembersAreInputErrors) {
+  for (std::string json : {R"({"kdf":{"name":5},"cipher":{"name":"nacl/secretbox"}})",
+                           R"({"kdf":[],"cipher":{}})", R"({"kdf":{"name":"scrypt","params":{"N":-1,"r":8,"p":1}},"cipher":{"name":"nacl/secretbox"}})",
+                           R"({"kdf":{"name":"scrypt","params":{"N":32768,"r":8,"p":1},"salt":7},"cipher":{"name":"nacl/secretbox","nonce":"AAAA"}})",
+                           "[1,2]", "not json"}) {
+    auto r = load_private_key(detail::make_pem("ENCRYPTED SIGSTORE PRIVATE KEY", json), pw("x"));
+    ASSERT_FALSE(r.has_value()) << json;
+    expect_one_line_input_error(r.error());
+  }
+}
+
 TEST(Keys, EveryPublicPemKindLoads) {
   sigil::test::TempDir dir;
   PrivateKey rsa = gen(KeyAlgorithm::rsa);
