@@ -39,7 +39,8 @@ bool known_hash_algorithm(std::string_view name) {
   return false;
 }
 
-Result<void> parse_material(const Json& material, Bundle& bundle) {
+// `ordered` is the same verificationMaterial parsed keeping key order, for the raw JSON members.
+Result<void> parse_material(const Json& material, const nlohmann::ordered_json& ordered, Bundle& bundle) {
   if (!material.is_object()) return std::unexpected(bad("verificationMaterial is not an object"));
   if (const Json* key = member(material, "publicKey")) {
     if (!key->is_object()) return std::unexpected(bad("verificationMaterial.publicKey is not an object"));
@@ -71,11 +72,11 @@ Result<void> parse_material(const Json& material, Bundle& bundle) {
   }
   if (const Json* entries = member(material, "tlogEntries")) {
     if (!entries->is_array()) return std::unexpected(bad("tlogEntries is not an array"));
-    bundle.tlog_entries = *entries;
+    bundle.tlog_entries = ordered["tlogEntries"];
   }
   if (const Json* timestamps = member(material, "timestampVerificationData")) {
     if (!timestamps->is_object()) return std::unexpected(bad("timestampVerificationData is not an object"));
-    bundle.timestamp_verification_data = *timestamps;
+    bundle.timestamp_verification_data = ordered["timestampVerificationData"];
   }
   return {};
 }
@@ -134,7 +135,14 @@ Result<Bundle> parse_bundle(std::string_view json) {
 
   const Json* material = member(*document, "verificationMaterial");
   if (material == nullptr) return std::unexpected(bad("missing verificationMaterial"));
-  if (auto parsed = parse_material(*material, bundle); !parsed) return std::unexpected(std::move(parsed.error()));
+  // parse_json already refused deep or malformed input, so this second, order-keeping parse is safe.
+  const auto ordered = nlohmann::ordered_json::parse(json, nullptr, false);
+  if (ordered.is_discarded() || !ordered.contains("verificationMaterial")) {
+    return std::unexpected(bad("cannot re-read verificationMaterial"));
+  }
+  if (auto parsed = parse_material(*material, ordered["verificationMaterial"], bundle); !parsed) {
+    return std::unexpected(std::move(parsed.error()));
+  }
 
   const Json* message = member(*document, "messageSignature");
   const Json* envelope = member(*document, "dsseEnvelope");
@@ -153,16 +161,8 @@ Result<Bundle> parse_bundle(std::string_view json) {
   return bundle;
 }
 
-namespace {
-using Ordered = nlohmann::ordered_json;
-
-// Raw JSON members keep their content; key order inside them is not preserved by Json (a sorted map).
-Ordered to_ordered(const Json& value) {
-  return Ordered::parse(value.dump(-1, ' ', false, Json::error_handler_t::replace), nullptr, false);
-}
-}  // namespace
-
 std::string serialize_bundle(const Bundle& bundle) {
+  using Ordered = nlohmann::ordered_json;
   Ordered material = Ordered::object();
   switch (bundle.material) {
     case MaterialKind::public_key: {
@@ -185,10 +185,10 @@ std::string serialize_bundle(const Bundle& bundle) {
   }
   // protobuf JSON leaves out empty repeated fields and unset messages.
   if (bundle.tlog_entries.is_array() && !bundle.tlog_entries.empty()) {
-    material["tlogEntries"] = to_ordered(bundle.tlog_entries);
+    material["tlogEntries"] = bundle.tlog_entries;
   }
   if (!bundle.timestamp_verification_data.is_null()) {
-    material["timestampVerificationData"] = to_ordered(bundle.timestamp_verification_data);
+    material["timestampVerificationData"] = bundle.timestamp_verification_data;
   }
 
   Ordered out = Ordered::object();

@@ -41,8 +41,9 @@ struct Bundle {
   std::string public_key_hint;                 ///< for MaterialKind::public_key; may be ""
   std::vector<std::string> certificate_chain;  ///< raw DER, leaf first (certificate_chain)
   std::string certificate;                     ///< raw DER leaf (certificate)
-  Json tlog_entries = Json::array();           ///< kept as JSON for the transparency-log verifier
-  Json timestamp_verification_data;            ///< null when absent; kept as JSON
+  /// Kept as JSON, in document order, for the transparency-log and timestamp verifiers.
+  nlohmann::ordered_json tlog_entries = nlohmann::ordered_json::array();
+  nlohmann::ordered_json timestamp_verification_data;  ///< null when absent
   std::variant<MessageSignature, Envelope> content;
 };
 
