@@ -68,7 +68,8 @@ Result<Envelope> envelope_from_json(const Json& value) {
     if (!sig) return std::unexpected(std::move(sig.error()));
     auto keyid = json_string_member(entry, "keyid", kWhat);
     if (!keyid) return std::unexpected(std::move(keyid.error()));
-    envelope.signatures.push_back(DsseSignature{std::move(*keyid), std::move(*sig)});
+    const bool had_keyid = entry.contains("keyid");
+    envelope.signatures.push_back(DsseSignature{std::move(*keyid), std::move(*sig), had_keyid});
   }
   return envelope;
 }
@@ -92,7 +93,7 @@ nlohmann::ordered_json envelope_to_json(const Envelope& envelope) {
     nlohmann::ordered_json entry = nlohmann::ordered_json::object();
     entry["sig"] = base64_encode(signature.sig);
     // protobuf JSON leaves out empty strings, and sigstore bundles are protobuf JSON.
-    if (!signature.keyid.empty()) entry["keyid"] = signature.keyid;
+    if (!signature.keyid.empty() || signature.write_empty_keyid) entry["keyid"] = signature.keyid;
     signatures.push_back(std::move(entry));
   }
   out["signatures"] = std::move(signatures);
@@ -108,7 +109,7 @@ Result<Envelope> sign_envelope(EVP_PKEY* key, std::string_view payload_type, std
   auto signature = sign_message(key, pae(payload_type, payload));
   if (!signature) return std::unexpected(std::move(signature.error()).with_context("sign DSSE envelope"));
   Envelope envelope{std::string(payload_type), std::string(payload), {}};
-  envelope.signatures.push_back(DsseSignature{std::string(keyid), std::move(*signature)});
+  envelope.signatures.push_back(DsseSignature{std::string(keyid), std::move(*signature), false});
   return envelope;
 }
 

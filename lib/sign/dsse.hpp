@@ -21,6 +21,9 @@ namespace sigil::sign {
 struct DsseSignature {
   std::string keyid;
   std::string sig;
+  /// Write "keyid":"" when keyid is empty. Off by default (protobuf JSON, cosign v3 and sigstore-go
+  /// leave it out); parse_envelope sets it when the input had it, so documents re-serialize unchanged.
+  bool write_empty_keyid = false;
 };
 
 /// A DSSE envelope with its payload as raw bytes.
@@ -38,7 +41,7 @@ struct Envelope {
 [[nodiscard]] Result<Envelope> envelope_from_json(const Json& value);
 
 /// JSON as sigstore writes it (protobuf JSON): payload, payloadType, signatures[{sig, keyid}] in that
-/// order, standard base64, keyid omitted when empty.
+/// order, standard base64, an empty keyid omitted unless write_empty_keyid.
 [[nodiscard]] nlohmann::ordered_json envelope_to_json(const Envelope& envelope);
 /// envelope_to_json without whitespace.
 [[nodiscard]] std::string serialize_envelope(const Envelope& envelope);

@@ -55,6 +55,19 @@ TEST(Dsse, KeyidIsWrittenWhenSet) {
   EXPECT_EQ(parsed->signatures[0].keyid, "my-key");
 }
 
+// An explicit empty keyid (older sigstore writers) survives a round trip; a new envelope omits it.
+TEST(Dsse, EmptyKeyidPresenceRoundTrips) {
+  const std::string with = R"({"payload":"aGk=","payloadType":"t","signatures":[{"sig":"aGk=","keyid":""}]})";
+  auto parsed = parse_envelope(with);
+  ASSERT_TRUE(parsed);
+  EXPECT_TRUE(parsed->signatures[0].write_empty_keyid);
+  EXPECT_EQ(serialize_envelope(*parsed), with);
+  const std::string without = R"({"payload":"aGk=","payloadType":"t","signatures":[{"sig":"aGk="}]})";
+  auto bare = parse_envelope(without);
+  ASSERT_TRUE(bare);
+  EXPECT_EQ(serialize_envelope(*bare), without);
+}
+
 TEST(Dsse, TamperedPayloadTypeOrPayloadIsDenied) {
   PkeyPtr key = make_ec();
   auto envelope = sign_envelope(key.get(), "application/vnd.in-toto+json", "body");
