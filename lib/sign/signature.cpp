@@ -1,6 +1,7 @@
 #include "sign/signature.hpp"
 
 #include <openssl/ec.h>
+#include <openssl/err.h>
 #include <openssl/rsa.h>
 
 #include <string>
@@ -59,6 +60,7 @@ Result<void> check_signature_shape(EVP_PKEY* key, std::string_view signature) {
       ECDSA_SIG* parsed = d2i_ECDSA_SIG(nullptr, &cursor, static_cast<long>(signature.size()));
       const bool whole = parsed != nullptr && cursor == bytes(signature) + signature.size();
       ECDSA_SIG_free(parsed);
+      ERR_clear_error();
       if (!whole) return fail(ErrorCategory::input, "signature is not a DER-encoded ECDSA signature");
       break;
     }
@@ -73,7 +75,12 @@ Result<void> check_signature_shape(EVP_PKEY* key, std::string_view signature) {
   return {};
 }
 
-Error mismatch() { return Error{ErrorCategory::denied, "signature does not verify with the given key"}; }
+// A failed verification leaves entries on OpenSSL's per-thread error queue; drop them so they are
+// not mistaken for the cause of a later, unrelated failure.
+Error mismatch() {
+  ERR_clear_error();
+  return Error{ErrorCategory::denied, "signature does not verify with the given key"};
+}
 
 enum class RsaPadding { none, pkcs1, pss };
 
@@ -88,8 +95,10 @@ bool digest_verify(EVP_PKEY* key, const EVP_MD* md, RsaPadding padding, std::str
        EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, RSA_PSS_SALTLEN_AUTO) != 1)) {
     return false;
   }
-  return EVP_DigestVerify(ctx.get(), bytes(signature), signature.size(), bytes(message),
-                          message.size()) == 1;
+  const bool ok = EVP_DigestVerify(ctx.get(), bytes(signature), signature.size(), bytes(message),
+                                   message.size()) == 1;
+  if (!ok) ERR_clear_error();
+  return ok;
 }
 
 bool prehashed_verify(EVP_PKEY* key, const EVP_MD* md, RsaPadding padding, std::string_view digest,
@@ -106,8 +115,10 @@ bool prehashed_verify(EVP_PKEY* key, const EVP_MD* md, RsaPadding padding, std::
     return false;
   }
   if (EVP_PKEY_CTX_set_signature_md(ctx.get(), md) != 1) return false;
-  return EVP_PKEY_verify(ctx.get(), bytes(signature), signature.size(), bytes(digest),
-                         digest.size()) == 1;
+  const bool ok = EVP_PKEY_verify(ctx.get(), bytes(signature), signature.size(), bytes(digest),
+                                  digest.size()) == 1;
+  if (!ok) ERR_clear_error();
+  return ok;
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 #include "sign/signature.hpp"
 
 #include <gtest/gtest.h>
+#include <openssl/err.h>
 #include <openssl/pem.h>
 #include <openssl/rsa.h>
 
@@ -105,6 +106,16 @@ TEST(Signature, TruncatedDerIsInputError) {
   ASSERT_FALSE(result);
   EXPECT_EQ(result.error().category, ErrorCategory::input);
   EXPECT_NE(result.error().message.find("DER"), std::string::npos);
+}
+
+// Refusals leave nothing on OpenSSL's error queue to confuse a later caller.
+TEST(Signature, FailuresLeaveNoOpensslErrors) {
+  ERR_clear_error();
+  PkeyPtr key = make_ec("P-256");
+  PkeyPtr rsa = make_rsa();
+  EXPECT_FALSE(verify_message(key.get(), "m", "\x30\x01"));
+  EXPECT_FALSE(verify_message(rsa.get(), "m", std::string(256, 'x')));
+  EXPECT_EQ(ERR_peek_error(), 0u);
 }
 
 TEST(Signature, RsaPssIsAccepted) {
