@@ -104,6 +104,21 @@ std::string serialize_envelope(const Envelope& envelope) {
   return envelope_to_json(envelope).dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
+std::string serialize_envelope_for_oci_layer(const Envelope& envelope) {
+  nlohmann::ordered_json out = nlohmann::ordered_json::object();
+  out["payloadType"] = envelope.payload_type;
+  out["payload"] = base64_encode(envelope.payload);
+  nlohmann::ordered_json signatures = nlohmann::ordered_json::array();
+  for (const DsseSignature& signature : envelope.signatures) {
+    nlohmann::ordered_json entry = nlohmann::ordered_json::object();
+    entry["keyid"] = signature.keyid;  // a Go struct field without omitempty: always present
+    entry["sig"] = base64_encode(signature.sig);
+    signatures.push_back(std::move(entry));
+  }
+  out["signatures"] = std::move(signatures);
+  return out.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
 Result<Envelope> sign_envelope(EVP_PKEY* key, std::string_view payload_type, std::string_view payload,
                                std::string_view keyid) {
   auto signature = sign_message(key, pae(payload_type, payload));

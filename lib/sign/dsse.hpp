@@ -46,6 +46,10 @@ struct Envelope {
 /// envelope_to_json without whitespace.
 [[nodiscard]] std::string serialize_envelope(const Envelope& envelope);
 
+/// The envelope as cosign writes it into an OCI attestation layer (go-securesystemslib's DSSE struct):
+/// {"payloadType","payload","signatures":[{"keyid","sig"}]} in that order, keyid always written.
+[[nodiscard]] std::string serialize_envelope_for_oci_layer(const Envelope& envelope);
+
 /// Signs pae(payload_type, payload) with `key` (see sign_message) into a one-signature envelope.
 [[nodiscard]] Result<Envelope> sign_envelope(EVP_PKEY* key, std::string_view payload_type,
                                              std::string_view payload, std::string_view keyid = "");

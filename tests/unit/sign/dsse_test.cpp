@@ -55,6 +55,16 @@ TEST(Dsse, KeyidIsWrittenWhenSet) {
   EXPECT_EQ(parsed->signatures[0].keyid, "my-key");
 }
 
+TEST(Dsse, OciLayerStyleMatchesCosign) {
+  Envelope envelope{"application/vnd.in-toto+json", "hi", {{"", "sig", false}}};
+  const std::string json = serialize_envelope_for_oci_layer(envelope);
+  EXPECT_EQ(json, R"({"payloadType":"application/vnd.in-toto+json","payload":"aGk=",)"
+                  R"("signatures":[{"keyid":"","sig":"c2ln"}]})");
+  auto parsed = parse_envelope(json);
+  ASSERT_TRUE(parsed);
+  EXPECT_EQ(parsed->payload, "hi");
+}
+
 // An explicit empty keyid (older sigstore writers) survives a round trip; a new envelope omits it.
 TEST(Dsse, EmptyKeyidPresenceRoundTrips) {
   const std::string with = R"({"payload":"aGk=","payloadType":"t","signatures":[{"sig":"aGk=","keyid":""}]})";
