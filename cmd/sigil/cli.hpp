@@ -36,6 +36,15 @@ struct Command {
 /// The key commands (generate-key-pair, public-key).
 [[nodiscard]] std::vector<Command> key_commands();
 
+/// sign and verify (images), in sign_commands.cpp and verify_commands.cpp.
+[[nodiscard]] std::vector<Command> image_sign_commands();
+
+/// attach and download (referrer artifacts), in artifact_commands.cpp.
+[[nodiscard]] std::vector<Command> artifact_commands();
+
+/// sign-blob, verify-blob and verify-bundle, in blob_commands.cpp.
+[[nodiscard]] std::vector<Command> blob_commands();
+
 /// Flags accepted by every command.
 struct GlobalOptions {
   std::vector<std::string> insecure_registries;

@@ -1,8 +1,4 @@
-// The key command group: generate-key-pair and public-key. Passwords come from SIGIL_PASSWORD,
-// then COSIGN_PASSWORD (so cosign users' scripts keep working), then a terminal prompt with echo off.
-#include <termios.h>
-#include <unistd.h>
-
+// The key command group: generate-key-pair and public-key.
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -10,6 +6,7 @@
 #include <system_error>
 
 #include "cmd/sigil/cli.hpp"
+#include "cmd/sigil/key_files.hpp"
 #include "common/file.hpp"
 #include "sign/keys.hpp"
 
@@ -19,47 +16,12 @@ namespace {
 using sign::KeyAlgorithm;
 using sign::SecretBytes;
 
-constexpr std::size_t kMaxKeyFileBytes = 1024 * 1024;
-
 cxxopts::Options key_options(std::string_view name, std::string_view description) {
   cxxopts::Options options("sigil " + std::string(name), std::string(description));
   options.custom_help("[OPTIONS]");
   options.add_options()("args", "", cxxopts::value<std::vector<std::string>>());
   options.parse_positional({"args"});
   return options;
-}
-
-// Reads one line from the terminal with echo off; echo is restored even when reading fails.
-Result<SecretBytes> prompt(const char* text) {
-  std::fputs(text, stderr);
-  std::fflush(stderr);
-  termios old_mode{};
-  bool have_mode = tcgetattr(STDIN_FILENO, &old_mode) == 0;
-  if (have_mode) {
-    termios quiet = old_mode;
-    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
-    tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
-  }
-  std::string line;
-  bool ok = static_cast<bool>(std::getline(std::cin, line));
-  if (have_mode) tcsetattr(STDIN_FILENO, TCSAFLUSH, &old_mode);
-  std::fputs("\n", stderr);
-  if (!ok) return fail(ErrorCategory::usage, "no password: could not read it from the terminal");
-  return SecretBytes::adopt(line);
-}
-
-// `confirm` asks twice (for a new key) and refuses a mismatch.
-Result<SecretBytes> read_password(bool confirm) {
-  for (const char* name : {"SIGIL_PASSWORD", "COSIGN_PASSWORD"}) {
-    if (const char* value = std::getenv(name); value != nullptr) return SecretBytes(value);
-  }
-  if (!is_terminal(stdin)) return fail(ErrorCategory::usage, "no password: set SIGIL_PASSWORD");
-  auto first = prompt("Enter password for private key: ");
-  if (!first || !confirm) return first;
-  auto second = prompt("Enter password for private key again: ");
-  if (!second) return second;
-  if (first->reveal() != second->reveal()) return fail(ErrorCategory::usage, "passwords do not match");
-  return first;
 }
 
 Result<std::pair<KeyAlgorithm, int>> parse_algorithm(std::string_view text) {
@@ -136,19 +98,8 @@ Result<void> run_public_key(Args args) {
   const auto& p = **parsed;
   if (auto none = positionals(p, "public-key", {}); !none) return std::unexpected(none.error());
   if (!p.count("key")) return std::unexpected(usage_error("public-key", "--key is required"));
-  std::string path = p["key"].as<std::string>();
-  auto text = read_file(path, kMaxKeyFileBytes);
-  if (!text) return std::unexpected(text.error());
-  SecretBytes pem = SecretBytes::adopt(*text);
-  // Only encrypted keys need a password; plain ones must not prompt.
-  SecretBytes password;
-  if (pem.reveal().find("-----BEGIN ENCRYPTED") != std::string_view::npos) {
-    auto pw = read_password(false);
-    if (!pw) return std::unexpected(pw.error());
-    password = std::move(*pw);
-  }
-  auto key = sign::load_private_key(pem.reveal(), password);
-  if (!key) return std::unexpected(key.error().with_context("load key " + path));
+  auto key = load_signing_key(p["key"].as<std::string>());
+  if (!key) return std::unexpected(key.error());
   return write_stdout(key->public_key().to_pem());
 }
 
