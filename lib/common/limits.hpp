@@ -26,5 +26,20 @@ inline constexpr std::size_t kMaxDsseEnvelopeBytes = 16 * 1024 * 1024;
 inline constexpr std::size_t kMaxDsseSignatures = 64;
 /// Largest Sigstore bundle (JSON) accepted.
 inline constexpr std::size_t kMaxBundleBytes = 32 * 1024 * 1024;
+/// Largest decompressed content of a local archive auto-extracted by ADD (against zip bombs).
+inline constexpr std::uint64_t kMaxArchiveExtractBytes = 16ULL * 1024 * 1024 * 1024;
+
+/// SBOM: largest file a cataloger reads (a dpkg status database, a package.json, a METADATA).
+inline constexpr std::size_t kMaxSbomFileBytes = 64 * 1024 * 1024;
+/// SBOM: files up to this size are kept in memory while a layer streams by, if a cataloger wants them.
+inline constexpr std::size_t kMaxSbomCachedFileBytes = 4 * 1024 * 1024;
+/// SBOM: total bytes of file contents kept in memory for catalogers while layers stream by.
+inline constexpr std::size_t kMaxSbomCacheBytes = 512 * 1024 * 1024;
+/// SBOM: symbolic links followed while resolving one path (as the kernel's 40).
+inline constexpr int kMaxSymlinkHops = 40;
+/// SBOM: entries accepted in one image's file tree (all layers together).
+inline constexpr std::size_t kMaxSbomTreeEntries = 10 * 1000 * 1000;
+/// SBOM: warnings kept per catalog run (more are counted, not kept).
+inline constexpr std::size_t kMaxSbomWarnings = 1000;
 
 }  // namespace sigil::limits
