@@ -26,6 +26,8 @@ inline constexpr std::size_t kMaxDsseEnvelopeBytes = 16 * 1024 * 1024;
 inline constexpr std::size_t kMaxDsseSignatures = 64;
 /// Largest Sigstore bundle (JSON) accepted.
 inline constexpr std::size_t kMaxBundleBytes = 32 * 1024 * 1024;
+/// Largest Dockerfile accepted (heredocs included).
+inline constexpr std::size_t kMaxDockerfileBytes = 16 * 1024 * 1024;
 /// Largest decompressed content of a local archive auto-extracted by ADD (against zip bombs).
 inline constexpr std::uint64_t kMaxArchiveExtractBytes = 16ULL * 1024 * 1024 * 1024;
 
