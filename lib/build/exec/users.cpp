@@ -56,11 +56,11 @@ Result<Chown> resolve_chown(std::string_view spec, const std::optional<std::stri
       return fail(ErrorCategory::input, "--chown: unknown user \"" + std::string(user) + "\"" +
                                             (passwd ? " (not in /etc/passwd)" : " (the stage has no /etc/passwd)"));
     }
-    auto uid = numeric((*entry)[2]);
-    auto gid = numeric((*entry)[3]);
-    if (!uid || !gid) return fail(ErrorCategory::input, "--chown: /etc/passwd entry of \"" + std::string(user) + "\" is malformed");
-    out.uid = *uid;
-    primary_gid = *gid;
+    auto entry_uid = numeric((*entry)[2]);
+    auto entry_gid = numeric((*entry)[3]);
+    if (!entry_uid || !entry_gid) return fail(ErrorCategory::input, "--chown: /etc/passwd entry of \"" + std::string(user) + "\" is malformed");
+    out.uid = *entry_uid;
+    primary_gid = *entry_gid;
   }
   if (!grp) {
     out.gid = *primary_gid;
