@@ -43,9 +43,9 @@ struct LayerResult {
   std::filesystem::path path;
 };
 
-/// Writes entries as one layer into `dir` (which must exist): the tar is PAX-free ustar/GNU-free
-/// "restricted pax" as written by libarchive's pax_restricted format (ustar headers, a PAX
-/// extended header only for long names, large values and xattrs), entries sorted bytewise with
+/// Writes entries as one layer into `dir` (which must exist): the tar is libarchive's restricted
+/// pax format (ustar headers, a pax extended header only for long names, large values and
+/// SCHILY.xattr records, as Go's archive/tar writes for BuildKit), entries sorted bytewise with
 /// parents first (missing parents added as 0755 root directories), every mtime = epoch, numeric
 /// uid/gid without user or group names, hardlinks as hardlinks. The blob is written to a temp
 /// file in `dir` and renamed to `<dir>/<hex>` once complete. Regular-file content is read with
