@@ -17,6 +17,7 @@
 #include "build/exec/fs_view.hpp"
 #include "build/image/base_image.hpp"
 #include "build/image/image_config.hpp"
+#include "build/output/cache_export.hpp"
 #include "build/plan/stage_graph.hpp"
 
 namespace sigil::build::detail {
@@ -39,11 +40,8 @@ struct StageResult {
   oci::Digest chain;                ///< cache key of the last layer step (or of the base)
 };
 
-/// Cache records imported with --cache-from: key → record and the store holding its blob.
-struct RemoteRecord {
-  CacheRecord record;
-  std::shared_ptr<oci::Store> store;
-};
+/// Cache records imported with --cache-from (see build/output/cache_export.hpp).
+using RemoteRecord = RemoteCacheRecord;
 
 /// Shared by every stage and platform of one build.
 struct BuildShared {
