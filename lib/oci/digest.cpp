@@ -8,11 +8,30 @@
 namespace sigil::oci {
 
 std::string_view algorithm_name(DigestAlgorithm algorithm) {
-  return algorithm == DigestAlgorithm::sha512 ? "sha512" : "sha256";
+  switch (algorithm) {
+    case DigestAlgorithm::sha512: return "sha512";
+    case DigestAlgorithm::sha384: return "sha384";
+    case DigestAlgorithm::sha256: break;
+  }
+  return "sha256";
 }
 
 static std::size_t hex_length(DigestAlgorithm algorithm) {
-  return algorithm == DigestAlgorithm::sha512 ? 128 : 64;
+  switch (algorithm) {
+    case DigestAlgorithm::sha512: return 128;
+    case DigestAlgorithm::sha384: return 96;
+    case DigestAlgorithm::sha256: break;
+  }
+  return 64;
+}
+
+static const EVP_MD* evp_digest(DigestAlgorithm algorithm) {
+  switch (algorithm) {
+    case DigestAlgorithm::sha512: return EVP_sha512();
+    case DigestAlgorithm::sha384: return EVP_sha384();
+    case DigestAlgorithm::sha256: break;
+  }
+  return EVP_sha256();
 }
 
 Result<Digest> Digest::parse(std::string_view text) {
@@ -27,6 +46,8 @@ Result<Digest> Digest::parse(std::string_view text) {
     algorithm = DigestAlgorithm::sha256;
   } else if (alg == "sha512") {
     algorithm = DigestAlgorithm::sha512;
+  } else if (alg == "sha384") {
+    algorithm = DigestAlgorithm::sha384;
   } else {
     return fail(ErrorCategory::input,
                 "invalid digest \"" + std::string(text) + "\": unsupported algorithm \"" + std::string(alg) + "\"");
@@ -52,8 +73,8 @@ struct Hasher::Impl {
 
 Hasher::Hasher(DigestAlgorithm algorithm) : impl_(std::make_unique<Impl>()), algorithm_(algorithm) {
   impl_->ctx.reset(EVP_MD_CTX_new());
-  // Both algorithms are built into every OpenSSL 3 provider; failure here means memory exhaustion.
-  EVP_DigestInit_ex(impl_->ctx.get(), algorithm == DigestAlgorithm::sha512 ? EVP_sha512() : EVP_sha256(), nullptr);
+  // Every algorithm is built into every OpenSSL 3 provider; failure here means memory exhaustion.
+  EVP_DigestInit_ex(impl_->ctx.get(), evp_digest(algorithm), nullptr);
 }
 
 Hasher::~Hasher() = default;

@@ -1,4 +1,5 @@
-// Content digests ("sha256:<64 hex>", "sha512:<128 hex>") and a streaming hasher over OpenSSL EVP.
+// Content digests ("sha256:<64 hex>", "sha512:<128 hex>", and "sha384:<96 hex>", which Sigstore uses for
+// P-384 signatures) and a streaming hasher over OpenSSL EVP.
 #pragma once
 
 #include <memory>
@@ -10,9 +11,9 @@
 namespace sigil::oci {
 
 /// Supported digest algorithms.
-enum class DigestAlgorithm { sha256, sha512 };
+enum class DigestAlgorithm { sha256, sha512, sha384 };
 
-/// "sha256" / "sha512".
+/// "sha256" / "sha512" / "sha384".
 [[nodiscard]] std::string_view algorithm_name(DigestAlgorithm algorithm);
 
 /// A validated digest: algorithm plus lower-case hex of the right length.

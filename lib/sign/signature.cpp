@@ -179,7 +179,9 @@ Result<void> verify_digest_signature(EVP_PKEY* key, oci::DigestAlgorithm algorit
   if (kind == KeyKind::unsupported) {
     return fail(ErrorCategory::input, "verify digest: unsupported key type");
   }
-  const EVP_MD* md = algorithm == oci::DigestAlgorithm::sha512 ? EVP_sha512() : EVP_sha256();
+  const EVP_MD* md = algorithm == oci::DigestAlgorithm::sha512   ? EVP_sha512()
+                     : algorithm == oci::DigestAlgorithm::sha384 ? EVP_sha384()
+                                                                 : EVP_sha256();
   if (digest.size() != static_cast<size_t>(EVP_MD_get_size(md))) {
     return fail(ErrorCategory::input, "verify digest: " + std::string(oci::algorithm_name(algorithm)) +
                                           " digest must be " + std::to_string(EVP_MD_get_size(md)) +

@@ -23,8 +23,11 @@ struct TrustedMaterial {
 };
 
 /// What the bundle must be about. For a messageSignature: the artifact bytes when known (any key
-/// type), else only its digest (Ed25519 refused). For a DSSE envelope of an in-toto statement: some
-/// subject must carry `digest`.
+/// type; a recorded messageDigest must match them), else only its digest, whose algorithm must be
+/// the recorded one (Ed25519 refused: it signs the bytes themselves). For a DSSE envelope: the
+/// payloadType must be in-toto and some subject must carry `digest` (computed as sha256 from `bytes`
+/// when `digest` is empty). With neither bytes nor digest a DSSE envelope is checked for its
+/// signature only (the caller inspects Facts::statement itself); a messageSignature is refused.
 struct ArtifactRef {
   std::optional<std::string_view> bytes;
   oci::Digest digest;
@@ -40,10 +43,14 @@ struct Facts {
   bool transparency_logged = false;    ///< true only once a log entry has been verified (keyless issue)
 };
 
-/// Verifies `bundle` about `artifact` against `trusted`. Denied errors name the failed step:
-/// "no trusted key verifies the signature", "artifact digest does not match the bundle",
-/// "statement has no subject with digest sha256:…", "payload type is not in-toto" (when a statement is
-/// required). Input error for a bundle whose verification material cannot be used with keys.
+/// Verifies `bundle` about `artifact` against `trusted` (every key is tried; the bundle's key hint is
+/// advisory). Denied errors ("verify bundle: <reason>") name the failed step:
+/// "no trusted key verifies the signature (...)", "artifact digest does not match the bundle",
+/// "statement has no subject with digest sha256:…", "payload type \"…\" is not in-toto",
+/// "signed payload is not a valid statement: …". Input errors: certificate-based bundles
+/// ("... need a trusted root (keyless verification is not implemented yet)"), no trusted key, an
+/// unsupported messageDigest algorithm, a digest of another algorithm than the recorded one,
+/// digest-only verification with an Ed25519 key. Transparency-log entries are not checked yet.
 [[nodiscard]] Result<Facts> verify_bundle(const Bundle& bundle, const ArtifactRef& artifact,
                                           const TrustedMaterial& trusted);
 
