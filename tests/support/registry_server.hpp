@@ -89,7 +89,37 @@ class RegistryServer {
   std::string failure_;
 };
 
+/// One registry shared by all tests of a suite (starting one takes about a second): start() from
+/// SetUpTestSuite(), stop() from TearDownTestSuite(), SIGIL_REQUIRE_SUITE_REGISTRY in SetUp().
+class SuiteRegistry {
+ public:
+  /// Starts the variant when it can run here; otherwise leaves it stopped for the macro to report.
+  void start(RegistryOptions options = {}) {
+    auth_ = options.auth;
+    if (!RegistryServer::missing_reason(auth_)) server_ = std::make_unique<RegistryServer>(std::move(options));
+  }
+  void stop() { server_.reset(); }
+  [[nodiscard]] RegistryAuth auth() const { return auth_; }
+  [[nodiscard]] bool running() const { return server_ && server_->running(); }
+  [[nodiscard]] std::string failure() const { return server_ ? server_->failure() : "registry not started"; }
+  /// The server; only valid while running().
+  [[nodiscard]] RegistryServer& server() { return *server_; }
+  [[nodiscard]] std::string host_port() const { return server_->host_port(); }
+
+ private:
+  RegistryAuth auth_ = RegistryAuth::none;
+  std::unique_ptr<RegistryServer> server_;
+};
+
 }  // namespace sigil::test
+
+/// In SetUp() of a suite using a SuiteRegistry: skips (fails under CI) when the variant cannot run
+/// here, and fails when it could not start.
+#define SIGIL_REQUIRE_SUITE_REGISTRY(suite)                                \
+  do {                                                                     \
+    SIGIL_SKIP_WITHOUT_REGISTRY((suite).auth());                           \
+    ASSERT_TRUE((suite).running()) << (suite).failure();                   \
+  } while (0)
 
 /// In a test body or SetUp(): skips when the registry variant cannot run here, but fails instead
 /// under CI (../shared present), where every registry test must run.

@@ -56,22 +56,14 @@ test::TestImageOptions tagged(std::string tag) {
 
 class RegistryStoreTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    if (!RegistryServer::missing_reason(RegistryAuth::none)) registry_ = new RegistryServer();
-  }
-  static void TearDownTestSuite() {
-    delete registry_;
-    registry_ = nullptr;
-  }
-  void SetUp() override {
-    SIGIL_SKIP_WITHOUT_REGISTRY(RegistryAuth::none);
-    ASSERT_TRUE(registry_ && registry_->running()) << (registry_ ? registry_->failure() : "");
-  }
-  std::string host() const { return registry_->host_port(); }
+  static void SetUpTestSuite() { registry_.start(); }
+  static void TearDownTestSuite() { registry_.stop(); }
+  void SetUp() override { SIGIL_REQUIRE_SUITE_REGISTRY(registry_); }
+  std::string host() const { return registry_.host_port(); }
 
-  static RegistryServer* registry_;
+  static test::SuiteRegistry registry_;
 };
-RegistryServer* RegistryStoreTest::registry_ = nullptr;
+test::SuiteRegistry RegistryStoreTest::registry_;
 
 TEST_F(RegistryStoreTest, SmallBlobRoundTripAndSkipWhenPresent) {
   auto store = open_repo(host(), "blobs/small");

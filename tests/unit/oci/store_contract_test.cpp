@@ -24,21 +24,15 @@ struct StoreKind {
 
 class StoreContract : public ::testing::TestWithParam<StoreKind> {
  protected:
-  static void SetUpTestSuite() {
-    if (!RegistryServer::missing_reason(RegistryAuth::none)) registry_ = new RegistryServer();
-  }
-  static void TearDownTestSuite() {
-    delete registry_;
-    registry_ = nullptr;
-  }
+  static void SetUpTestSuite() { registry_.start(); }
+  static void TearDownTestSuite() { registry_.stop(); }
 
   void SetUp() override {
     static int counter = 0;
     std::string repo = "contract/r" + std::to_string(++counter);
     if (GetParam().needs_registry) {
-      SIGIL_SKIP_WITHOUT_REGISTRY(RegistryAuth::none);
-      ASSERT_TRUE(registry_ && registry_->running()) << (registry_ ? registry_->failure() : "");
-      auto ref = Reference::parse(registry_->host_port() + "/" + repo);
+      SIGIL_REQUIRE_SUITE_REGISTRY(registry_);
+      auto ref = Reference::parse(registry_.host_port() + "/" + repo);
       ASSERT_TRUE(ref) << ref.error().message;
       RegistryOptions options;
       options.docker_config_dir = dir_.path();  // no credentials
@@ -52,11 +46,11 @@ class StoreContract : public ::testing::TestWithParam<StoreKind> {
     }
   }
 
-  static RegistryServer* registry_;
+  static test::SuiteRegistry registry_;
   test::TempDir dir_;
   std::unique_ptr<Store> store_;
 };
-RegistryServer* StoreContract::registry_ = nullptr;
+test::SuiteRegistry StoreContract::registry_;
 
 TEST_P(StoreContract, BlobRoundTrip) {
   std::string bytes(70'000, 'q');
