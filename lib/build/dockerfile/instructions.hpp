@@ -82,7 +82,8 @@ struct EntrypointInstruction {
   CommandLine command;
 };
 
-/// One `key=value` of ENV or LABEL; `value` keeps quotes and `$` references until expanded.
+/// One `key=value` of ENV or LABEL. Key and value keep their quotes and `$` references: BuildKit
+/// expands both (expand_word) with the stage scope before using them.
 struct KeyValue {
   std::string key;
   std::string value;

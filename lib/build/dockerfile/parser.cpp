@@ -147,7 +147,7 @@ Error located_error(std::string_view filename, std::string_view text, const Sour
       while (cut > 0 && (static_cast<unsigned char>(shown[cut]) & 0xC0) == 0x80) --cut;
       shown = shown.substr(0, cut) + "...";
     }
-    msg += " (line: " + detail::go_quote(shown) + ")";
+    if (!shown.empty()) msg += " (line: " + detail::go_quote(shown) + ")";
   }
   return Error{ErrorCategory::input, std::move(msg)};
 }

@@ -6,7 +6,7 @@
 
 namespace sigil::build::dockerfile::detail {
 
-/// Double-quoted with \" \\ \n \t \r and \xNN for other control bytes (UTF-8 kept as is).
+/// Double-quoted with \" \\ \n \t \r and \xNN for other control bytes (valid UTF-8 kept, invalid bytes as \\xNN).
 std::string go_quote(std::string_view text);
 
 }  // namespace sigil::build::dockerfile::detail
