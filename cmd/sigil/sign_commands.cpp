@@ -1,0 +1,116 @@
+// sigil sign: cosign v3 image signatures with a key, pushed as bundle referrers (and, on request,
+// in cosign's legacy `.sig` format). Every image is resolved and the key loaded before the first
+// push, so bad input changes nothing.
+#include <cstdio>
+#include <utility>
+
+#include "cmd/sigil/cli.hpp"
+#include "cmd/sigil/image_sign_helpers.hpp"
+#include "cmd/sigil/key_files.hpp"
+#include "oci/artifact.hpp"
+#include "oci/manifest.hpp"
+#include "oci/media_types.hpp"
+#include "sign/cosign_image.hpp"
+#include "sign/signer.hpp"
+
+namespace sigil::cli {
+namespace {
+
+constexpr int kMaxIndexDepth = 4;
+
+// One manifest to sign: where its image lives and how the legacy payload names it.
+struct SignTarget {
+  oci::Descriptor descriptor;
+  std::string docker_reference;
+  oci::Store* image_store = nullptr;
+};
+
+// With --recursive, an index and every manifest it lists (nested indexes too), each checked to be
+// present: signing a digest the store does not hold would leave a signature for nothing.
+Result<void> collect(oci::Store& store, const oci::Descriptor& desc, const std::string& docker_reference,
+                     bool recursive, int depth, std::vector<SignTarget>& out) {
+  out.push_back(SignTarget{desc, docker_reference, &store});
+  if (!recursive || !oci::media_type::is_index(desc.media_type)) return {};
+  if (depth >= kMaxIndexDepth) {
+    return fail(ErrorCategory::input, "index " + desc.digest.str() + ": indexes nested deeper than " +
+                                          std::to_string(kMaxIndexDepth) + " levels");
+  }
+  auto raw = store.fetch_manifest(desc);
+  if (!raw) return std::unexpected(raw.error());
+  auto index = oci::Index::parse(std::move(*raw), "index " + desc.digest.str());
+  if (!index) return std::unexpected(index.error());
+  for (const auto& child : index->manifests) {
+    if (!oci::media_type::is_manifest(child.media_type) && !oci::media_type::is_index(child.media_type)) continue;
+    auto has = store.has_manifest(child);
+    if (!has) return std::unexpected(has.error());
+    if (!*has) {
+      return fail(ErrorCategory::input, "index " + desc.digest.str() + " lists " + child.digest.str() + ", which " +
+                                            store.name() + " does not hold (copy it with --all-platforms first)");
+    }
+    if (auto r = collect(store, child, docker_reference, recursive, depth + 1, out); !r) return r;
+  }
+  return {};
+}
+
+Result<void> run_sign(Args args) {
+  auto options = image_command_options("sign", "Sign images with a key (cosign v3 bundle referrers)", "IMAGE...");
+  options.add_options()
+      ("key", "Private key file (cosign, PKCS#8, SEC1 or PKCS#1 PEM)", cxxopts::value<std::string>(), "FILE")
+      ("a,annotation", "Signed annotation key=value (repeatable)", cxxopts::value<std::vector<std::string>>(), "K=V")
+      ("recursive", "For an index, also sign every manifest it lists")
+      ("legacy-tag", "Also write cosign's legacy sha256-<hex>.sig simple-signing signature")
+      ("target-repository", "Store signatures in this repository (default: the image's; env COSIGN_REPOSITORY)",
+       cxxopts::value<std::string>(), "REPO");
+  add_global_options(options);
+  auto parsed = parse_args(options, args, "sign");
+  if (!parsed) return std::unexpected(parsed.error());
+  if (!*parsed) return {};
+  const auto& p = **parsed;
+  std::vector<std::string> images;
+  if (p.count("args") > 0) images = p["args"].as<std::vector<std::string>>();
+  if (images.empty()) return std::unexpected(usage_error("sign", "expected at least one IMAGE"));
+  if (p.count("key") == 0) {
+    return std::unexpected(usage_error("sign", "--key is required (keyless signing is not implemented yet)"));
+  }
+  auto annotations = annotation_options(p, "sign");
+  if (!annotations) return std::unexpected(annotations.error());
+  auto globals = global_options(p);
+
+  auto resolved = resolve_images(images, globals, "sign");
+  if (!resolved) return std::unexpected(resolved.error());
+  auto target = target_repository(p, globals, true);
+  if (!target) return std::unexpected(target.error());
+  std::vector<SignTarget> targets;
+  for (auto& image : *resolved) {
+    auto r = collect(*image.opened.store, image.descriptor, image.opened.reference.repository_name(),
+                     p.count("recursive") > 0, 0, targets);
+    if (!r) return std::unexpected(r.error());
+  }
+  auto key = load_signing_key(p["key"].as<std::string>());
+  if (!key) return std::unexpected(key.error());
+  sign::KeySigner signer(std::move(*key));
+
+  sign::SignImageOptions sign_options;
+  sign_options.annotations = *annotations;
+  sign_options.legacy_tag = p.count("legacy-tag") > 0;
+  sign_options.created = oci::creation_time();
+  std::string out;
+  for (const auto& t : targets) {
+    oci::Store& store = *target ? *(*target)->store : *t.image_store;
+    std::fputs(("Pushing signature to: " + store.name() + "\n").c_str(), stderr);
+    sign_options.docker_reference = t.docker_reference;
+    auto signed_image = sign::sign_image(signer, store, t.descriptor, sign_options);
+    if (!signed_image) return std::unexpected(signed_image.error());
+    out += t.descriptor.digest.str() + " " + signed_image->referrer.digest.str() + "\n";
+  }
+  return write_stdout(out);
+}
+
+}  // namespace
+
+std::vector<Command> image_sign_commands() {
+  return {Command{"sign", "Sign images with a key (cosign v3 format, stored as referrers)", &run_sign},
+          verify_command()};
+}
+
+}  // namespace sigil::cli

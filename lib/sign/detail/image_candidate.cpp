@@ -1,0 +1,147 @@
+#include "sign/detail/image_candidate.hpp"
+
+#include <utility>
+#include <variant>
+
+#include "common/limits.hpp"
+#include "oci/manifest.hpp"
+#include "sign/bundle.hpp"
+#include "sign/signature.hpp"
+#include "sign/statement.hpp"
+
+namespace sigil::sign::detail {
+namespace {
+
+using Ordered = nlohmann::ordered_json;
+
+// The annotations of the statement subject that names the image (cosign puts the -a ones there).
+Ordered subject_annotations(const Statement& statement, const oci::Digest& image) {
+  const std::string algorithm(oci::algorithm_name(image.algorithm()));
+  for (const Subject& subject : statement.subjects) {
+    auto it = subject.digest.find(algorithm);
+    if (it != subject.digest.end() && it->second == image.hex()) {
+      return subject.annotations.is_object() ? subject.annotations : Ordered::object();
+    }
+  }
+  return Ordered::object();
+}
+
+// Reading failures other than the network's are the candidate's fault (missing blob, digest
+// mismatch, oversize): they reject it. The network's leave the answer unknown.
+bool is_network(const Error& error) { return error.category == ErrorCategory::network; }
+
+}  // namespace
+
+std::string check_annotations(const Ordered& annotations, const SignatureAnnotations& required) {
+  for (const auto& [key, value] : required) {
+    if (!annotations.is_object() || !annotations.contains(key)) return "annotation \"" + key + "\" is missing";
+    const Ordered& actual = annotations.at(key);
+    if (!actual.is_string() || actual.get<std::string>() != value) {
+      return "annotation \"" + key + "\" is " + actual.dump(-1, ' ', false, Ordered::error_handler_t::replace) +
+             ", required \"" + value + "\"";
+    }
+  }
+  return {};
+}
+
+Result<CandidateResult> verify_bundle_referrer(oci::Store& store, const oci::Descriptor& referrer,
+                                               const oci::Digest& image, const TrustedMaterial& trusted,
+                                               const ImageVerifyOptions& options) {
+  CandidateResult r;
+  r.source = "referrer " + referrer.digest.str();
+  r.format = SignatureFormat::bundle;
+  r.media_type = referrer.artifact_type;
+  auto reject = [&](std::string why) -> Result<CandidateResult> {
+    r.reason = std::move(why);
+    return r;
+  };
+
+  auto raw = store.fetch_manifest(referrer);
+  if (!raw) {
+    if (is_network(raw.error())) return std::unexpected(raw.error());
+    return reject("cannot read the referrer manifest: " + raw.error().message);
+  }
+  auto manifest = oci::Manifest::parse(std::move(*raw), "referrer manifest");
+  if (!manifest) return reject(manifest.error().message);
+  if (manifest->layers.size() != 1) {
+    return reject("expected one bundle layer, found " + std::to_string(manifest->layers.size()));
+  }
+  const oci::Descriptor& layer = manifest->layers[0];
+  r.media_type = layer.media_type;
+  if (!bundle_version(layer.media_type)) return reject("unknown bundle media type \"" + layer.media_type + "\"");
+  if (layer.size < 0 || static_cast<std::uint64_t>(layer.size) > limits::kMaxBundleBytes) {
+    return reject("bundle layer of " + std::to_string(layer.size) + " bytes exceeds the limit of " +
+                  std::to_string(limits::kMaxBundleBytes));
+  }
+  auto bytes = store.fetch_blob_bytes(layer, limits::kMaxBundleBytes);
+  if (!bytes) {
+    if (is_network(bytes.error())) return std::unexpected(bytes.error());
+    return reject("cannot read the bundle layer: " + bytes.error().message);
+  }
+  auto bundle = parse_bundle(*bytes);
+  if (!bundle) return reject("malformed bundle: " + bundle.error().message);
+  if (!std::holds_alternative<Envelope>(bundle->content)) {
+    return reject("a message-signature bundle is not an image signature (expected a DSSE in-toto statement)");
+  }
+  auto facts = verify_bundle(*bundle, ArtifactRef{std::nullopt, image}, trusted);
+  if (!facts) {
+    // Partial facts help the reader of a refusal: which statement it was.
+    if (auto statement = parse_statement(std::get<Envelope>(bundle->content).payload)) {
+      r.predicate_type = statement->predicate_type;
+    }
+    return reject(facts.error().message);
+  }
+  r.key_id = facts->key_id;
+  if (!facts->statement) return reject("signed payload is not an in-toto statement");
+  r.predicate_type = facts->statement->predicate_type;
+  r.annotations = subject_annotations(*facts->statement, image);
+  if (r.predicate_type != kCosignSignPredicateType) {
+    return reject("statement predicateType \"" + r.predicate_type + "\" is not an image signature (" +
+                  std::string(kCosignSignPredicateType) + ")");
+  }
+  if (auto why = check_annotations(r.annotations, options.required_annotations); !why.empty()) return reject(why);
+  r.ok = true;
+  return r;
+}
+
+CandidateResult verify_legacy_layer(const LegacyLayer& layer, std::size_t index, const std::string& tag,
+                                    const oci::Digest& image, const TrustedMaterial& trusted,
+                                    const ImageVerifyOptions& options) {
+  CandidateResult r;
+  r.source = tag + " layer " + std::to_string(index);
+  r.format = SignatureFormat::simple_signing;
+  r.media_type = layer.layer.media_type;
+  auto reject = [&](std::string why) {
+    r.reason = std::move(why);
+    return r;
+  };
+  if (!layer.problem.empty()) return reject(layer.problem);
+  if (layer.layer.media_type != kSimpleSigningMediaType) {
+    return reject("layer media type \"" + layer.layer.media_type + "\" is not a simple-signing payload");
+  }
+  if (layer.signature.empty()) return reject("layer has no " + std::string(kCosignSignatureAnnotation) + " annotation");
+  if (trusted.keys.empty()) return reject("no trusted public key given");
+  std::string last_reason;
+  for (const PublicKey& key : trusted.keys) {
+    auto verified = verify_message(key.get(), layer.payload, layer.signature);
+    if (verified) {
+      r.key_id = key.key_id();
+      break;
+    }
+    last_reason = verified.error().message;
+  }
+  if (r.key_id.empty()) return reject("no trusted key verifies the signature (" + last_reason + ")");
+  // Only a verified payload is worth reading: its claims mean nothing before.
+  auto payload = parse_simple_signing(layer.payload);
+  if (!payload) return reject("signed payload is not a simple-signing payload: " + payload.error().message);
+  r.docker_reference = payload->docker_reference;
+  r.annotations = payload->optional.is_object() ? payload->optional : nlohmann::ordered_json::object();
+  if (payload->image != image) {
+    return reject("signature is for " + payload->image.str() + ", not " + image.str());
+  }
+  if (auto why = check_annotations(r.annotations, options.required_annotations); !why.empty()) return reject(why);
+  r.ok = true;
+  return r;
+}
+
+}  // namespace sigil::sign::detail
