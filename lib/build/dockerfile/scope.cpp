@@ -47,19 +47,21 @@ StageScope::StageScope(const GlobalScope& global, BuildArgs build_args, const En
   for (const auto& [name, value] : automatic.entries()) build_args_.insert_or_assign(name, value);
 }
 
-Result<void> StageScope::apply_env(const EnvInstruction& env) {
-  // Every value is expanded before any of this instruction's pairs is set.
+Result<std::vector<std::pair<std::string, std::string>>> StageScope::apply_env(const EnvInstruction& env) {
+  // Every key and value is expanded before any of this instruction's pairs is set.
   std::vector<std::pair<std::string, std::string>> values;
   for (const auto& kv : env.vars) {
+    auto key = expand_word(kv.key, state_env_, escape_);
+    if (!key) return std::unexpected(key.error());
     auto value = expand_word(kv.value, state_env_, escape_);
     if (!value) return std::unexpected(value.error());
-    values.emplace_back(kv.key, std::move(*value));
+    values.emplace_back(std::move(*key), std::move(*value));
   }
   for (const auto& [key, value] : values) {
     state_env_.set(key, value);
     config_env_.set(key, value);
   }
-  return {};
+  return values;
 }
 
 Result<void> StageScope::apply_arg(const ArgInstruction& arg) {

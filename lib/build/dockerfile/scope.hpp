@@ -69,10 +69,13 @@ class StageScope {
   StageScope(const GlobalScope& global, BuildArgs build_args, const Environment& automatic,
              const Environment& base_env, char escape);
 
-  /// Applies `ENV k=v...`: each value is expanded with the scope as it is before that pair
-  /// (so `ENV a=1 b=$a` sees the old `a`, as BuildKit does) then set.
-  [[nodiscard]] Result<void> apply_env(const EnvInstruction& env);
-  /// Applies `ARG a[=d]...` with the precedence documented above.
+  /// Applies `ENV k=v...`: keys and values are expanded with the scope as it is before the
+  /// instruction (so `ENV a=1 b=$a` sees the old `a`, as BuildKit does), then set. Returns the
+  /// expanded pairs in order (for history and the config).
+  [[nodiscard]] Result<std::vector<std::pair<std::string, std::string>>> apply_env(const EnvInstruction& env);
+  /// Applies `ARG a[=d]...` with the precedence documented above. As in BuildKit, the ARG name
+  /// is not expanded, and the default is expanded only when it is used (a --build-arg for the
+  /// name means a default that would fail to expand is never evaluated).
   [[nodiscard]] Result<void> apply_arg(const ArgInstruction& arg);
 
   /// Expands one word (WORKDIR, USER, COPY/ADD paths and flags, LABEL values...).

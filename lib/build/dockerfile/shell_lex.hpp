@@ -72,7 +72,8 @@ struct LexResult {
                                                             char escape = '\\');
 
 /// Expands a heredoc body whose delimiter was not quoted (COPY/ADD <<EOF): variables are
-/// replaced, quotes are kept as ordinary characters.
+/// replaced, quotes are kept as ordinary characters. BuildKit always lexes heredoc bodies with
+/// the backslash escape, whatever `# escape=` says: keep the default.
 [[nodiscard]] Result<std::string> expand_heredoc(std::string_view body, const Environment& env,
                                                  char escape = '\\');
 

@@ -93,6 +93,31 @@ TEST(StageScope, EnvAndArgLaterWinsOnlyEnvReachesConfig) {
   EXPECT_EQ(*stage.expand_split("$PATH  $Q"), (std::vector<std::string>{"/usr/bin", "2"}));
 }
 
+TEST(StageScope, EnvKeysAreExpandedAndPairsReturned) {
+  auto df = parse("FROM x\nARG K=NAME\nENV ${K}=v \"x y\"=$K\n");
+  auto global = GlobalScope::evaluate(df.global_args, {}, Environment{}, '\\', df.filename, df.text);
+  StageScope stage(*global, {}, Environment{}, Environment{}, '\\');
+  ASSERT_TRUE(stage.apply_arg(std::get<ArgInstruction>(df.stages[0].instructions[0].value)).has_value());
+  auto pairs = stage.apply_env(std::get<EnvInstruction>(df.stages[0].instructions[1].value));
+  ASSERT_TRUE(pairs.has_value()) << pairs.error().message;
+  using Pairs = std::vector<std::pair<std::string, std::string>>;
+  EXPECT_EQ(*pairs, (Pairs{{"NAME", "v"}, {"x y", "NAME"}}));
+  EXPECT_EQ(stage.config_env().to_strings(), (std::vector<std::string>{"NAME=v", "x y=NAME"}));
+}
+
+TEST(StageScope, UnusedBadDefaultIsNotEvaluated) {
+  auto df = parse("FROM x\nARG A=${NOPE:?required}\n");
+  auto global = GlobalScope::evaluate(df.global_args, {}, Environment{}, '\\', df.filename, df.text);
+  const auto& arg = std::get<ArgInstruction>(df.stages[0].instructions[0].value);
+  StageScope with_build_arg(*global, {{"A", "given"}}, Environment{}, Environment{}, '\\');
+  ASSERT_TRUE(with_build_arg.apply_arg(arg).has_value());
+  EXPECT_EQ(*with_build_arg.expand("$A"), "given");
+  StageScope without(*global, {}, Environment{}, Environment{}, '\\');
+  auto r = without.apply_arg(arg);
+  ASSERT_FALSE(r.has_value());
+  EXPECT_NE(r.error().message.find("NOPE: required"), std::string::npos) << r.error().message;
+}
+
 TEST(StageScope, QuotesInValuesAreRemovedByExpansion) {
   auto df = parse("FROM x\nENV A=\"two words\" B='$A' C=\"$A\"\n");
   auto global = GlobalScope::evaluate(df.global_args, {}, Environment{}, '\\', df.filename, df.text);
