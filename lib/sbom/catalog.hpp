@@ -1,0 +1,26 @@
+// One catalog run: detect the distro, walk the tree once, run the catalogers on their matches,
+// link packages whose files another package owns (a Python distribution installed by a deb),
+// and finalize the inventory (merged duplicates, stable ids, sorted).
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "sbom/catalogers/cataloger.hpp"
+#include "sbom/filetree/file_tree.hpp"
+#include "sbom/model.hpp"
+
+namespace sigil::sbom {
+
+/// True when some cataloger (or distro detection) may read `path`: the predicate to give
+/// ImageTree::build so those files stay in memory.
+[[nodiscard]] bool wanted_by(const std::vector<std::unique_ptr<Cataloger>>& catalogers, const std::string& path);
+
+/// Catalogs `tree` with `catalogers` into an inventory for `subject`. `warnings` (from building
+/// the tree) are carried into the inventory. Never fails: problems become warnings.
+[[nodiscard]] Inventory catalog(const FileTree& tree, Subject subject,
+                                const std::vector<std::unique_ptr<Cataloger>>& catalogers,
+                                std::vector<Warning> warnings = {});
+
+}  // namespace sigil::sbom

@@ -1,0 +1,14 @@
+#include "sbom/catalogers/registry.hpp"
+
+namespace sigil::sbom {
+
+std::vector<std::unique_ptr<Cataloger>> all_catalogers() {
+  std::vector<std::unique_ptr<Cataloger>> out;
+  out.push_back(make_dpkg_cataloger());
+  out.push_back(make_python_cataloger());
+  out.push_back(make_npm_cataloger());
+  out.push_back(make_apk_cataloger());
+  return out;
+}
+
+}  // namespace sigil::sbom

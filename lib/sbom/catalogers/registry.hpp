@@ -1,0 +1,20 @@
+// Every cataloger sigil has. Adding one: a file under lib/sbom/catalogers/ with its make_*
+// function declared here, one line in registry.cpp, and its fixtures under tests/data/sbom/.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "sbom/catalogers/cataloger.hpp"
+
+namespace sigil::sbom {
+
+[[nodiscard]] std::unique_ptr<Cataloger> make_dpkg_cataloger();
+[[nodiscard]] std::unique_ptr<Cataloger> make_python_cataloger();
+[[nodiscard]] std::unique_ptr<Cataloger> make_npm_cataloger();
+[[nodiscard]] std::unique_ptr<Cataloger> make_apk_cataloger();
+
+/// All catalogers, in the order they run.
+[[nodiscard]] std::vector<std::unique_ptr<Cataloger>> all_catalogers();
+
+}  // namespace sigil::sbom

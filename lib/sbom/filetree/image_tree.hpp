@@ -1,0 +1,69 @@
+// A FileTree over an image: its layers applied in order with OCI whiteouts honoured
+// (".wh.NAME" deletes NAME from lower layers, ".wh..wh..opq" empties a directory of lower-layer
+// content), built by streaming each layer once through libarchive without extracting anything
+// to disk. The tree keeps an index (path → layer, position, size); files a cataloger announced
+// interest in (`want`) are kept in memory while their layer streams by (within
+// limits::kMaxSbomCachedFileBytes each, kMaxSbomCacheBytes in all); any other file is read by
+// streaming its layer again up to that entry.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "oci/descriptor.hpp"
+#include "oci/store.hpp"
+#include "sbom/filetree/file_tree.hpp"
+
+namespace sigil::sbom {
+
+/// What an image tree was built from.
+struct ImageInfo {
+  oci::Descriptor manifest;           ///< the platform manifest cataloged
+  std::string platform;               ///< "linux/amd64"
+  std::vector<oci::Descriptor> layers;
+};
+
+class ImageTree final : public FileTree {
+ public:
+  /// Builds the tree of `root` (a manifest, or an index: then `platform`'s manifest).
+  /// `want(path)` says which regular files to keep in memory; `problem(path, message)` receives
+  /// entries skipped (paths with "..", too many entries). Errors: unreadable manifest or layer,
+  /// corrupt archive, digest mismatch.
+  [[nodiscard]] static Result<std::unique_ptr<ImageTree>> build(
+      oci::Store& store, const oci::Descriptor& root, const oci::Platform& platform,
+      const std::function<bool(const std::string&)>& want,
+      const std::function<void(const std::string&, const std::string&)>& problem);
+
+  [[nodiscard]] std::string describe() const override { return "image " + info_.manifest.digest.str(); }
+  [[nodiscard]] std::optional<Entry> lstat(const std::string& path) const override;
+  [[nodiscard]] std::vector<std::string> list_dir(const std::string& dir) const override;
+  void walk(const std::function<void(const std::string&, const Entry&)>& visit,
+            const std::function<void(const std::string&, const std::string&)>& problem) const override;
+  [[nodiscard]] Result<std::string> read_resolved(const std::string& path, std::size_t max_bytes) const override;
+
+  [[nodiscard]] const ImageInfo& info() const { return info_; }
+
+ private:
+  struct Node {
+    Entry entry;
+    int layer = -1;
+    std::uint64_t ordinal = 0;
+    std::string hardlink;                 ///< normalized target path of a hard link
+    std::optional<std::string> content;   ///< kept in memory
+  };
+  explicit ImageTree(oci::Store& store) : store_(&store) {}
+  [[nodiscard]] Result<void> apply_layer(int index, const std::function<bool(const std::string&)>& want,
+                                         const std::function<void(const std::string&, const std::string&)>& problem);
+  void erase_lower(const std::string& path, int layer, bool self);
+
+  oci::Store* store_;
+  ImageInfo info_;
+  std::map<std::string, Node> nodes_;
+  std::size_t cached_bytes_ = 0;
+};
+
+}  // namespace sigil::sbom
