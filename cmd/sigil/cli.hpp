@@ -45,6 +45,9 @@ struct Command {
 /// sign-blob, verify-blob and verify-bundle, in blob_commands.cpp.
 [[nodiscard]] std::vector<Command> blob_commands();
 
+/// build (Dockerfile → image), in build_commands.cpp.
+[[nodiscard]] std::vector<Command> build_commands();
+
 /// Flags accepted by every command.
 struct GlobalOptions {
   std::vector<std::string> insecure_registries;

@@ -1,0 +1,229 @@
+// `sigil build`: buildx-style flags → lib/build → outputs (layouts, registries, OCI archive),
+// the digest on stdout. The build runs completely before any output is touched, so bad input
+// or a failed step writes nothing.
+#include <filesystem>
+#include <system_error>
+
+#include "build/exec/builder.hpp"
+#include "build/image/epoch.hpp"
+#include "build/image/platform.hpp"
+#include "build/output/cache_export.hpp"
+#include "build/output/image_output.hpp"
+#include "cmd/sigil/build_progress.hpp"
+#include "cmd/sigil/cli.hpp"
+#include "common/file.hpp"
+
+namespace sigil::cli {
+namespace {
+
+std::vector<std::string> strings(const cxxopts::ParseResult& p, const std::string& name) {
+  return p.count(name) ? p[name].as<std::vector<std::string>>() : std::vector<std::string>{};
+}
+
+Result<std::pair<std::string, std::string>> key_value(std::string_view flag, const std::string& text) {
+  auto eq = text.find('=');
+  if (eq == std::string::npos || eq == 0) {
+    return std::unexpected(usage_error("build", std::string(flag) + " \"" + text + "\": expected KEY=VALUE"));
+  }
+  return std::pair(text.substr(0, eq), text.substr(eq + 1));
+}
+
+// "type=oci,dest=out.tar" → {type: oci, dest: out.tar}.
+std::map<std::string, std::string> csv_fields(const std::string& text) {
+  std::map<std::string, std::string> out;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    auto comma = text.find(',', start);
+    std::string item = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    auto eq = item.find('=');
+    out[item.substr(0, eq)] = eq == std::string::npos ? "" : item.substr(eq + 1);
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return out;
+}
+
+struct Destination {
+  std::string text;
+  oci::Reference reference;
+};
+
+Result<void> run_build(Args args) {
+  cxxopts::Options options("sigil build", "Build an OCI image from a Dockerfile (BuildKit-compatible, daemonless)");
+  options.custom_help("[OPTIONS]");
+  options.positional_help("CONTEXT");
+  options.add_options()("args", "", cxxopts::value<std::vector<std::string>>());
+  options.parse_positional({"args"});
+  options.add_options()
+      ("f,file", "Dockerfile (default: CONTEXT/Dockerfile)", cxxopts::value<std::string>(), "FILE")
+      ("t,tag", "Output image: oci:DIR:TAG, or REGISTRY/REPO:TAG with --push (repeatable)", cxxopts::value<std::vector<std::string>>(), "REF")
+      ("build-arg", "Build-time variable (repeatable)", cxxopts::value<std::vector<std::string>>(), "KEY=VALUE")
+      ("label", "Label of the image config (repeatable)", cxxopts::value<std::vector<std::string>>(), "KEY=VALUE")
+      ("annotation", "Manifest annotation; index:KEY=VALUE for the index (repeatable)", cxxopts::value<std::vector<std::string>>(), "KEY=VALUE")
+      ("target", "Stage to build (default: the last)", cxxopts::value<std::string>(), "STAGE")
+      ("platform", "Target platforms, comma-separated (default: this machine's)", cxxopts::value<std::string>(), "OS/ARCH[/VARIANT],...")
+      ("secret", "Secret for RUN --mount=type=secret (accepted; never stored)", cxxopts::value<std::vector<std::string>>(), "id=ID,src=FILE|env=VAR")
+      ("no-cache", "Do not use the cache (results are still stored in it)")
+      ("cache-from", "Import an exported build cache (layout or registry ref; repeatable)", cxxopts::value<std::vector<std::string>>(), "REF")
+      ("cache-to", "Export the layers this build used (layout or registry ref; repeatable)", cxxopts::value<std::vector<std::string>>(), "REF")
+      ("cache-dir", "Local cache directory (default: $XDG_CACHE_HOME/sigil/build or ~/.cache/sigil/build)", cxxopts::value<std::string>(), "DIR")
+      ("metadata-file", "Write the build result's digests as JSON (buildx format)", cxxopts::value<std::string>(), "FILE")
+      ("progress", "auto, plain, json or quiet", cxxopts::value<std::string>()->default_value("auto"), "MODE")
+      ("push", "Push registry -t references")
+      ("o,output", "Export: type=oci,dest=FILE.tar or type=registry (repeatable)", cxxopts::value<std::vector<std::string>>(), "SPEC")
+      ("compression", "Layer compression: gzip or zstd", cxxopts::value<std::string>()->default_value("gzip"), "ALG")
+      ("compression-level", "gzip 1-9, zstd 1-19", cxxopts::value<int>(), "N")
+      ("source-date-epoch", "Timestamp of everything in the image (default: $SOURCE_DATE_EPOCH, git HEAD time, 0)", cxxopts::value<std::string>(), "SECONDS")
+      ("build-context", "Extra context: name=DIR or name=oci:DIR:TAG / docker-image://REF (repeatable)", cxxopts::value<std::vector<std::string>>(), "NAME=VALUE");
+  add_global_options(options);
+  auto parsed = parse_args(options, args, "build");
+  if (!parsed) return std::unexpected(parsed.error());
+  if (!*parsed) return {};
+  const auto& p = **parsed;
+  auto positional = positionals(p, "build", {"CONTEXT"});
+  if (!positional) return std::unexpected(positional.error());
+  auto globals = global_options(p);
+
+  build::BuildOptions o;
+  std::error_code ec;
+  o.context = (*positional)[0];
+  if (!std::filesystem::is_directory(o.context, ec)) {
+    return fail(ErrorCategory::input, "build context " + o.context.string() + ": not a directory");
+  }
+  o.dockerfile = p.count("file") ? std::filesystem::path(p["file"].as<std::string>()) : o.context / "Dockerfile";
+  for (const auto& a : strings(p, "build-arg")) {
+    auto eq = a.find('=');
+    if (eq == 0) return std::unexpected(usage_error("build", "--build-arg \"" + a + "\": empty name"));
+    if (eq == std::string::npos) {
+      // buildx: "--build-arg NAME" takes the value from the environment, when set.
+      if (const char* v = std::getenv(a.c_str())) o.build_args[a] = v;
+      continue;
+    }
+    o.build_args[a.substr(0, eq)] = a.substr(eq + 1);
+  }
+  for (const auto& l : strings(p, "label")) {
+    auto kv = key_value("--label", l);
+    if (!kv) return std::unexpected(kv.error());
+    o.labels[kv->first] = kv->second;
+  }
+  for (const auto& a : strings(p, "annotation")) {
+    auto kv = key_value("--annotation", a);
+    if (!kv) return std::unexpected(kv.error());
+    std::string key = kv->first;
+    if (key.starts_with("index:")) {
+      o.index_annotations[key.substr(6)] = kv->second;
+    } else {
+      if (key.starts_with("manifest:")) key = key.substr(9);
+      o.annotations[key] = kv->second;
+    }
+  }
+  for (const auto& s : strings(p, "secret")) {
+    auto fields = csv_fields(s);
+    if (fields["id"].empty()) return std::unexpected(usage_error("build", "--secret needs id=ID"));
+  }
+  for (const auto& c : strings(p, "build-context")) {
+    auto kv = key_value("--build-context", c);
+    if (!kv) return std::unexpected(kv.error());
+    o.build_contexts[kv->first] = kv->second;
+  }
+  if (p.count("target")) o.target = p["target"].as<std::string>();
+  if (p.count("platform")) {
+    auto platforms = build::parse_platform_list(p["platform"].as<std::string>());
+    if (!platforms) return std::unexpected(platforms.error().with_context("--platform"));
+    o.platforms = *platforms;
+  }
+  auto compression = build::parse_compression(p["compression"].as<std::string>());
+  if (!compression) return std::unexpected(compression.error().with_context("--compression"));
+  o.layer.compression = *compression;
+  if (p.count("compression-level")) {
+    int level = p["compression-level"].as<int>();
+    int max = *compression == build::Compression::gzip ? 9 : 19;
+    if (level < 1 || level > max) {
+      return std::unexpected(usage_error("build", "--compression-level must be 1 to " + std::to_string(max)));
+    }
+    o.layer.compression_level = level;
+  }
+  o.no_cache = p.count("no-cache") > 0;
+  o.cache_from = strings(p, "cache-from");
+  o.cache_dir = p.count("cache-dir") ? std::filesystem::path(p["cache-dir"].as<std::string>()) : build::LocalCache::default_dir();
+  o.store_options.registry.insecure_registries = globals.insecure_registries;
+  o.store_options.registry.ca_file = globals.ca_file;
+  auto mode = BuildProgress::parse_mode(p["progress"].as<std::string>(), stderr);
+  if (!mode) return std::unexpected(mode.error());
+
+  // Outputs are checked before building, so a typo fails fast and writes nothing.
+  bool push = p.count("push") > 0;
+  std::vector<Destination> destinations;
+  for (const auto& t : strings(p, "tag")) {
+    auto ref = oci::Reference::parse(t);
+    if (!ref) return std::unexpected(ref.error().with_context("-t"));
+    if (ref->digest) return std::unexpected(usage_error("build", "-t " + t + ": a tag, not a digest"));
+    if (ref->transport == oci::Transport::registry && !push) {
+      return std::unexpected(usage_error("build", "-t " + t + " is a registry reference: add --push to push it"));
+    }
+    destinations.push_back({t, *ref});
+  }
+  std::vector<std::filesystem::path> archives;
+  for (const auto& spec : strings(p, "output")) {
+    auto fields = csv_fields(spec);
+    if (fields["type"] == "oci" && !fields["dest"].empty()) {
+      archives.emplace_back(fields["dest"]);
+    } else if (fields["type"] == "registry" || fields["type"] == "image") {
+      push = true;
+    } else {
+      return std::unexpected(usage_error("build", "--output \"" + spec + "\": supported: type=oci,dest=FILE.tar and type=registry"));
+    }
+  }
+  auto git = build::git_info(o.context);
+  auto epoch = build::resolve_epoch(p.count("source-date-epoch") ? std::optional(p["source-date-epoch"].as<std::string>())
+                                                                : std::nullopt,
+                                    git);
+  if (!epoch) return std::unexpected(epoch.error());
+  o.epoch = *epoch;
+  o.git = git;
+
+  BuildProgress progress(stderr, *mode);
+  o.on_event = [&](const build::BuildEvent& e) { progress.on_event(e); };
+  auto result = build::build_image(o);
+  if (!result) return std::unexpected(result.error());
+
+  std::vector<std::string> names;
+  for (const auto& d : destinations) {
+    std::optional<std::string> tag = d.reference.tag.empty() ? std::optional<std::string>("latest") : d.reference.tag;
+    bool created = d.reference.transport == oci::Transport::layout && !std::filesystem::exists(d.reference.layout_path, ec);
+    auto opened = open_reference(d.text, globals, true);
+    if (!opened) return std::unexpected(opened.error());
+    auto pushed = build::push_result(*opened->store, *result, tag);
+    if (!pushed) {
+      opened->store.reset();
+      if (created) std::filesystem::remove_all(d.reference.layout_path, ec);
+      return std::unexpected(pushed.error().with_context("write " + d.text));
+    }
+    names.push_back(d.text);
+  }
+  std::string ref_name = destinations.empty() ? std::string()
+                                              : (destinations.front().reference.tag.empty() ? "latest" : destinations.front().reference.tag);
+  for (const auto& a : archives) {
+    if (auto r = build::write_oci_archive(a, *result, ref_name, o.epoch); !r) return std::unexpected(r.error());
+  }
+  for (const auto& c : strings(p, "cache-to")) {
+    auto cache = build::LocalCache::open(o.cache_dir);
+    if (!cache) return std::unexpected(cache.error());
+    auto exported = build::export_cache(c, *cache, result->cache_keys, o.store_options);
+    if (!exported) return std::unexpected(exported.error().with_context("--cache-to " + c));
+  }
+  if (p.count("metadata-file")) {
+    auto written = write_file_atomic(p["metadata-file"].as<std::string>(), build::metadata_json(*result, names));
+    if (!written) return std::unexpected(written.error());
+  }
+  progress.finish(result->root.digest.str());
+  return write_stdout(result->root.digest.str() + "\n");
+}
+
+}  // namespace
+
+std::vector<Command> build_commands() {
+  return {{"build", "Build an image from a Dockerfile into a layout, a registry or an archive", run_build}};
+}
+
+}  // namespace sigil::cli
