@@ -17,6 +17,7 @@ using sigil::cli::Command;
 std::vector<Command> all_commands() {
   std::vector<Command> commands = sigil::cli::oci_commands();
   for (auto& c : sigil::cli::key_commands()) commands.push_back(c);
+  for (auto& c : sigil::cli::blob_commands()) commands.push_back(c);
   for (auto& c : sigil::cli::build_commands()) commands.push_back(c);
   for (const auto& group : {sigil::cli::image_sign_commands(), sigil::cli::artifact_commands()}) commands.insert(commands.end(), group.begin(), group.end());
   return commands;
