@@ -89,8 +89,10 @@ Result<std::optional<Collected>> make_entry(const std::string& full, std::string
   LayerEntry& entry = out.entry;
   entry.path = std::move(path);
   entry.mode = static_cast<std::uint32_t>(st.st_mode) & 07777;
-  entry.uid = st.st_uid;
-  entry.gid = st.st_gid;
+  // BuildKit's file sync resets every owner of a local context to 0:0 (resetUIDAndGID), so a
+  // checkout owned by anyone builds the same layer; --chown then sets the owner explicitly.
+  entry.uid = 0;
+  entry.gid = 0;
   if (S_ISREG(st.st_mode)) {
     entry.type = EntryType::regular;
     entry.size = static_cast<std::uint64_t>(st.st_size);

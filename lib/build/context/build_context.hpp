@@ -48,7 +48,8 @@ class BuildContext {
   /// Collects a resolved source as entries. A directory yields its contents (paths relative to
   /// it, the directory's own metadata in `self`); a file yields one entry named `name`.
   /// Symlinks inside directories stay symlinks (dangling ones too), hardlinks within the source
-  /// become hardlink entries, modes, numeric owners and security.capability are kept;
+  /// become hardlink entries, modes and security.capability are kept, owners become 0:0 (as
+  /// BuildKit's file sync resets them);
   /// .dockerignore (relative to the root) and `excludes` (COPY --exclude, relative to the
   /// source) drop entries. Sockets, fifos and devices are skipped.
   [[nodiscard]] Result<CollectedSource> collect(const ResolvedSource& source,

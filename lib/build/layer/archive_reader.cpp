@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <map>
 #include <memory>
@@ -103,6 +104,13 @@ Result<std::vector<LayerEntry>> read_tar_archive(const std::filesystem::path& fi
   archive* a = reader->get();
   const std::string what = "archive " + file.string();
 
+  // A fresh directory per archive, so several archives can share one scratch directory.
+  std::string unique = (scratch_dir / "archive-XXXXXX").string();
+  if (::mkdtemp(unique.data()) == nullptr) {
+    return fail(ErrorCategory::internal, "create a directory in " + scratch_dir.string() + ": " + std::strerror(errno));
+  }
+  const std::filesystem::path files_dir = unique;
+
   std::vector<LayerEntry> entries;
   std::set<std::string> regular_files;
   std::set<std::string> symlinks;
@@ -173,7 +181,7 @@ Result<std::vector<LayerEntry>> read_tar_archive(const std::filesystem::path& fi
       }
     }
     if (entry.type == EntryType::regular) {
-      const std::filesystem::path scratch = scratch_dir / ("f" + std::to_string(counter++));
+      const std::filesystem::path scratch = files_dir / ("f" + std::to_string(counter++));
       const int fd = ::open(scratch.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
       if (fd < 0) return fail(ErrorCategory::internal, "create " + scratch.string() + ": " + std::strerror(errno));
       struct FdCloser {

@@ -22,7 +22,8 @@ struct ArchiveOptions {
 [[nodiscard]] Result<bool> is_tar_archive(const std::filesystem::path& file);
 
 /// Reads a tar archive into entries relative to the extraction directory. File contents are
-/// written to numbered files in `scratch_dir` (which must exist and outlive the entries) and
+/// written to numbered files in a new directory below `scratch_dir` (which must exist; the
+/// caller removes it after the layer is written) and
 /// referenced as FileContent, so nothing is ever extracted by path. Leading '/' is dropped (as
 /// docker and GNU tar do); input error naming the archive and the entry for a path escaping
 /// with "..", a hardlink to a path outside the archive or not yet seen, a symlink whose relative
