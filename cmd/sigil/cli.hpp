@@ -48,6 +48,9 @@ struct Command {
 /// build (Dockerfile → image), in build_commands.cpp.
 [[nodiscard]] std::vector<Command> build_commands();
 
+/// sbom (images and directories → CycloneDX / SPDX), in sbom_commands.cpp.
+[[nodiscard]] std::vector<Command> sbom_commands();
+
 /// Flags accepted by every command.
 struct GlobalOptions {
   std::vector<std::string> insecure_registries;

@@ -20,6 +20,7 @@ std::vector<Command> all_commands() {
   for (auto& c : sigil::cli::blob_commands()) commands.push_back(c);
   for (auto& c : sigil::cli::build_commands()) commands.push_back(c);
   for (const auto& group : {sigil::cli::image_sign_commands(), sigil::cli::artifact_commands()}) commands.insert(commands.end(), group.begin(), group.end());
+  for (auto& c : sigil::cli::sbom_commands()) commands.push_back(c);
   return commands;
 }
 

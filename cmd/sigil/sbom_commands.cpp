@@ -1,0 +1,143 @@
+// sigil sbom SOURCE [-o FORMAT[=FILE]]... [--platform P]: catalogs an image (oci: layout or
+// registry) or a directory (dir:PATH) into CycloneDX / SPDX, with syft's flags.
+#include <cstdlib>
+#include <ctime>
+#include <filesystem>
+#include <set>
+
+#include "cmd/sigil/cli.hpp"
+#include "common/file.hpp"
+#include "oci/copy.hpp"
+#include "sbom/catalog.hpp"
+#include "sbom/catalogers/registry.hpp"
+#include "sbom/filetree/dir_tree.hpp"
+#include "sbom/filetree/image_tree.hpp"
+#include "sbom/formats/format.hpp"
+
+namespace sigil::cli {
+namespace {
+
+struct Output {
+  sbom::Format format;
+  std::string file;  // empty: stdout
+};
+
+Result<std::vector<Output>> parse_outputs(const cxxopts::ParseResult& p) {
+  std::vector<std::string> specs{"cyclonedx-json"};
+  if (p.count("output") > 0) specs = p["output"].as<std::vector<std::string>>();
+  std::vector<Output> outputs;
+  std::set<std::string> files;
+  int to_stdout = 0;
+  for (const auto& spec : specs) {
+    auto eq = spec.find('=');
+    auto format = sbom::parse_format(spec.substr(0, eq));
+    if (!format) return std::unexpected(usage_error("sbom", format.error().message));
+    Output out{*format, eq == std::string::npos ? "" : spec.substr(eq + 1)};
+    if (eq != std::string::npos && out.file.empty()) return std::unexpected(usage_error("sbom", "-o " + spec + ": empty file name"));
+    if (out.file.empty() || out.file == "-") {
+      out.file.clear();
+      ++to_stdout;
+    } else if (!files.insert(std::filesystem::absolute(out.file).lexically_normal().string()).second) {
+      return std::unexpected(usage_error("sbom", "two outputs write " + out.file));
+    }
+    outputs.push_back(std::move(out));
+  }
+  if (to_stdout > 1) return std::unexpected(usage_error("sbom", "only one output can go to stdout; name files with -o FORMAT=FILE"));
+  return outputs;
+}
+
+Result<std::int64_t> document_time() {
+  const char* epoch = std::getenv("SOURCE_DATE_EPOCH");
+  if (epoch == nullptr || *epoch == '\0') return static_cast<std::int64_t>(std::time(nullptr));
+  char* end = nullptr;
+  errno = 0;
+  long long v = std::strtoll(epoch, &end, 10);
+  if (errno != 0 || *end != '\0' || v < 0 || v > 253402300799LL) {
+    return fail(ErrorCategory::usage, "SOURCE_DATE_EPOCH \"" + std::string(epoch) + "\" is not a number of seconds");
+  }
+  return static_cast<std::int64_t>(v);
+}
+
+Result<sbom::Inventory> catalog_source(const std::string& source, const cxxopts::ParseResult& p) {
+  auto catalogers = sbom::all_catalogers();
+  if (source.starts_with("dir:")) {
+    std::string path = source.substr(4);
+    if (path.empty()) return std::unexpected(usage_error("sbom", "dir: needs a path"));
+    auto tree = sbom::DirTree::open(path);
+    if (!tree) return std::unexpected(tree.error());
+    return sbom::catalog(**tree, sbom::Subject{sbom::Subject::Kind::directory, path, "", ""}, catalogers);
+  }
+  oci::Platform platform = oci::host_platform();
+  if (p.count("platform") > 0) {
+    auto parsed = oci::Platform::parse(p["platform"].as<std::string>());
+    if (!parsed) return std::unexpected(parsed.error().with_context("--platform"));
+    platform = *parsed;
+  }
+  auto opened = open_and_resolve(source, global_options(p));
+  if (!opened) return std::unexpected(opened.error());
+  auto& [src, desc] = *opened;
+  std::vector<sbom::Warning> warnings;
+  auto tree = sbom::ImageTree::build(
+      *src.store, desc, platform, [&](const std::string& path) { return sbom::wanted_by(catalogers, path); },
+      [&](const std::string& path, const std::string& message) { warnings.push_back({"filetree", path, message}); });
+  if (!tree) return std::unexpected(tree.error().with_context("sbom " + source));
+  sbom::Subject subject{sbom::Subject::Kind::image, source, (*tree)->info().manifest.digest.str(), (*tree)->info().platform};
+  return sbom::catalog(**tree, subject, catalogers, std::move(warnings));
+}
+
+Result<void> run_sbom(Args args) {
+  cxxopts::Options options("sigil sbom", "Generate an SBOM (CycloneDX or SPDX) of an image or a directory");
+  options.custom_help("[OPTIONS]");
+  options.positional_help("SOURCE (oci:DIR[:TAG], REGISTRY/REPO[:TAG|@DIGEST] or dir:PATH)");
+  options.add_options()("args", "", cxxopts::value<std::vector<std::string>>());
+  options.parse_positional({"args"});
+  options.add_options()
+      ("o,output", "FORMAT[=FILE]: cyclonedx-json (1.6; @1.5, @1.7) or spdx-json (2.3); repeatable, "
+                   "one may go to stdout (default: cyclonedx-json)", cxxopts::value<std::vector<std::string>>(), "FORMAT[=FILE]")
+      ("platform", "Platform to catalog from an index (default: the host's)", cxxopts::value<std::string>(), "OS/ARCH[/VARIANT]");
+  add_global_options(options);
+  auto parsed = parse_args(options, args, "sbom");
+  if (!parsed) return std::unexpected(parsed.error());
+  if (!*parsed) return {};
+  const auto& p = **parsed;
+  auto sources = positionals(p, "sbom", {"SOURCE"});
+  if (!sources) return std::unexpected(sources.error());
+  auto outputs = parse_outputs(p);
+  if (!outputs) return std::unexpected(outputs.error());
+  auto when = document_time();
+  if (!when) return std::unexpected(when.error());
+
+  auto inventory = catalog_source((*sources)[0], p);
+  if (!inventory) return std::unexpected(inventory.error());
+  sbom::EncodeOptions encode_options;
+  encode_options.timestamp = *when;
+  // Everything is encoded before anything is written: a failure leaves no partial set of files.
+  std::vector<std::string> documents;
+  for (const auto& out : *outputs) {
+    auto doc = sbom::encode(*inventory, out.format, encode_options);
+    if (!doc) return std::unexpected(doc.error());
+    documents.push_back(std::move(*doc));
+  }
+  for (std::size_t i = 0; i < outputs->size(); ++i) {
+    const auto& out = (*outputs)[i];
+    if (out.file.empty()) continue;
+    auto written = write_file_atomic(out.file, documents[i]);
+    if (!written) return std::unexpected(written.error());
+  }
+  for (std::size_t i = 0; i < outputs->size(); ++i) {
+    if (!(*outputs)[i].file.empty()) continue;
+    auto written = write_stdout(documents[i]);
+    if (!written) return std::unexpected(written.error());
+  }
+  if (!inventory->warnings.empty() && (is_terminal(stderr) || global_options(p).verbose)) {
+    std::fprintf(stderr, "sigil sbom: %zu packages, %zu warnings (recorded in the SBOM)\n", inventory->packages.size(),
+                 inventory->warnings.size() + inventory->warnings_dropped);
+  }
+  return {};
+}
+
+}  // namespace
+
+std::vector<Command> sbom_commands() { return {Command{"sbom", "Generate an SBOM of an image or a directory", run_sbom}}; }
+
+}  // namespace sigil::cli
