@@ -65,7 +65,7 @@ Result<void> run_attach(Args args) {
   auto bytes = read_file(path, kMaxArtifactBytes);
   if (!bytes) return std::unexpected(bytes.error());
 
-  auto resolved = resolve_images({(*pos)[1]}, global_options(p), "attach to");
+  auto resolved = resolve_images({(*pos)[1]}, global_options(p), "");
   if (!resolved) return std::unexpected(resolved.error());
   auto& image = (*resolved)[0];
   oci::ArtifactLayer layer;
@@ -216,7 +216,7 @@ Result<void> run_download(Args args) {
     if (auto d = oci::Digest::parse(digest); !d) return std::unexpected(usage_error("download", "--digest: " + d.error().message));
   }
   auto globals = global_options(p);
-  auto resolved = resolve_images({(*pos)[1]}, globals, "download from");
+  auto resolved = resolve_images({(*pos)[1]}, globals, "");
   if (!resolved) return std::unexpected(resolved.error());
   auto target = target_repository(p, globals, false);
   if (!target) return std::unexpected(target.error());

@@ -36,7 +36,7 @@ Result<std::vector<ResolvedImage>> resolve_images(const std::vector<std::string>
     auto resolved = open_and_resolve(text, globals);
     if (!resolved) return std::unexpected(resolved.error());
     auto& [opened, desc] = *resolved;
-    if (!opened.reference.digest) {
+    if (!action.empty() && !opened.reference.digest) {
       // Said once, here, because everything after works on the digest (cosign warns likewise).
       std::string line = "sigil: warning: image reference " + text + " uses a tag, not a digest, to identify the image to " +
                          std::string(action) + "; tags move, so this will " + std::string(action) + " " +

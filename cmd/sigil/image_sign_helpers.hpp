@@ -31,7 +31,7 @@ struct ResolvedImage {
 
 /// Parses every reference first (so a typo in the last changes nothing), then opens and resolves
 /// each. Prints the warning for references naming a tag ("tags move") to stderr with `action`
-/// ("sign", "verify") in it.
+/// ("sign", "verify") in it; no warning when `action` is empty.
 [[nodiscard]] Result<std::vector<ResolvedImage>> resolve_images(const std::vector<std::string>& texts,
                                                                 const GlobalOptions& globals,
                                                                 std::string_view action);
