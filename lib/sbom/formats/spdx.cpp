@@ -122,7 +122,7 @@ Result<std::string> encode_spdx(const Inventory& inv, const EncodeOptions& optio
                {"licenseDeclared", "NOASSERTION"},
                {"copyrightText", "NOASSERTION"},
                {"supplier", "NOASSERTION"},
-               {"primaryPackagePurpose", "OPERATING-SYSTEM"}};
+               {"primaryPackagePurpose", "OPERATING_SYSTEM"}};
     if (!d.pretty_name.empty()) os["description"] = d.pretty_name;
     packages.push_back(os);
     relationships.push_back(Json{{"spdxElementId", root_id}, {"relatedSpdxElement", os_id}, {"relationshipType", "CONTAINS"}});

@@ -1,6 +1,6 @@
 // SPDX 2.3 JSON in syft's shape: a DocumentRoot package for the subject (the image with its
 // manifest digest, or the directory) that the document DESCRIBES and that CONTAINS every
-// package; the distro as an OPERATING-SYSTEM package; purls as PACKAGE-MANAGER externalRefs;
+// package; the distro as an OPERATING_SYSTEM package; purls as PACKAGE-MANAGER externalRefs;
 // declared licenses as SPDX expressions, free text as LicenseRef- with its extracted text;
 // deb → Python ownership as CONTAINS and dependencies as DEPENDS_ON.
 #pragma once
