@@ -16,10 +16,6 @@
 namespace sigil::cli {
 namespace {
 
-std::vector<std::string> strings(const cxxopts::ParseResult& p, const std::string& name) {
-  return p.count(name) ? p[name].as<std::vector<std::string>>() : std::vector<std::string>{};
-}
-
 Result<std::pair<std::string, std::string>> key_value(std::string_view flag, const std::string& text) {
   auto eq = text.find('=');
   if (eq == std::string::npos || eq == 0) {
@@ -39,6 +35,44 @@ std::map<std::string, std::string> csv_fields(const std::string& text) {
     out[item.substr(0, eq)] = eq == std::string::npos ? "" : item.substr(eq + 1);
     if (comma == std::string::npos) break;
     start = comma + 1;
+  }
+  return out;
+}
+
+// cxxopts splits vector values at commas, but buildx values contain them
+// ("type=oci,dest=x.tar", "--build-arg LIST=a,b"): repeatable flags are taken out of the
+// arguments here, each occurrence one value, before cxxopts sees the rest.
+struct RepeatedFlags {
+  std::map<std::string, std::vector<std::string>> values;
+  std::vector<char*> rest;
+};
+
+RepeatedFlags take_repeated(Args args) {
+  static const std::map<std::string, std::string> names = {
+      {"-t", "tag"},           {"--tag", "tag"},         {"--build-arg", "build-arg"},   {"--label", "label"},
+      {"--annotation", "annotation"}, {"--secret", "secret"}, {"--cache-from", "cache-from"},
+      {"--cache-to", "cache-to"}, {"-o", "output"},      {"--output", "output"},         {"--build-context", "build-context"}};
+  RepeatedFlags out;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    std::string a = args[i];
+    if (a == "--") {
+      for (; i < args.size(); ++i) out.rest.push_back(args[i]);
+      break;
+    }
+    auto eq = a.find('=');
+    std::string flag = a.starts_with("--") && eq != std::string::npos ? a.substr(0, eq) : a;
+    auto it = i > 0 ? names.find(flag) : names.end();
+    if (it == names.end()) {
+      out.rest.push_back(args[i]);
+      continue;
+    }
+    if (flag != a) {
+      out.values[it->second].push_back(a.substr(eq + 1));
+    } else if (i + 1 < args.size()) {
+      out.values[it->second].push_back(args[++i]);
+    } else {
+      out.rest.push_back(args[i]);  // cxxopts reports the missing value
+    }
   }
   return out;
 }
@@ -76,7 +110,9 @@ Result<void> run_build(Args args) {
       ("source-date-epoch", "Timestamp of everything in the image (default: $SOURCE_DATE_EPOCH, git HEAD time, 0)", cxxopts::value<std::string>(), "SECONDS")
       ("build-context", "Extra context: name=DIR or name=oci:DIR:TAG / docker-image://REF (repeatable)", cxxopts::value<std::vector<std::string>>(), "NAME=VALUE");
   add_global_options(options);
-  auto parsed = parse_args(options, args, "build");
+  auto repeated = take_repeated(args);
+  auto strings = [&](const std::string& name) { return repeated.values[name]; };
+  auto parsed = parse_args(options, Args(repeated.rest), "build");
   if (!parsed) return std::unexpected(parsed.error());
   if (!*parsed) return {};
   const auto& p = **parsed;
@@ -91,7 +127,7 @@ Result<void> run_build(Args args) {
     return fail(ErrorCategory::input, "build context " + o.context.string() + ": not a directory");
   }
   o.dockerfile = p.count("file") ? std::filesystem::path(p["file"].as<std::string>()) : o.context / "Dockerfile";
-  for (const auto& a : strings(p, "build-arg")) {
+  for (const auto& a : strings("build-arg")) {
     auto eq = a.find('=');
     if (eq == 0) return std::unexpected(usage_error("build", "--build-arg \"" + a + "\": empty name"));
     if (eq == std::string::npos) {
@@ -101,12 +137,12 @@ Result<void> run_build(Args args) {
     }
     o.build_args[a.substr(0, eq)] = a.substr(eq + 1);
   }
-  for (const auto& l : strings(p, "label")) {
+  for (const auto& l : strings("label")) {
     auto kv = key_value("--label", l);
     if (!kv) return std::unexpected(kv.error());
     o.labels[kv->first] = kv->second;
   }
-  for (const auto& a : strings(p, "annotation")) {
+  for (const auto& a : strings("annotation")) {
     auto kv = key_value("--annotation", a);
     if (!kv) return std::unexpected(kv.error());
     std::string key = kv->first;
@@ -117,11 +153,11 @@ Result<void> run_build(Args args) {
       o.annotations[key] = kv->second;
     }
   }
-  for (const auto& s : strings(p, "secret")) {
+  for (const auto& s : strings("secret")) {
     auto fields = csv_fields(s);
     if (fields["id"].empty()) return std::unexpected(usage_error("build", "--secret needs id=ID"));
   }
-  for (const auto& c : strings(p, "build-context")) {
+  for (const auto& c : strings("build-context")) {
     auto kv = key_value("--build-context", c);
     if (!kv) return std::unexpected(kv.error());
     o.build_contexts[kv->first] = kv->second;
@@ -144,7 +180,7 @@ Result<void> run_build(Args args) {
     o.layer.compression_level = level;
   }
   o.no_cache = p.count("no-cache") > 0;
-  o.cache_from = strings(p, "cache-from");
+  o.cache_from = strings("cache-from");
   o.cache_dir = p.count("cache-dir") ? std::filesystem::path(p["cache-dir"].as<std::string>()) : build::LocalCache::default_dir();
   o.store_options.registry.insecure_registries = globals.insecure_registries;
   o.store_options.registry.ca_file = globals.ca_file;
@@ -154,7 +190,7 @@ Result<void> run_build(Args args) {
   // Outputs are checked before building, so a typo fails fast and writes nothing.
   bool push = p.count("push") > 0;
   std::vector<Destination> destinations;
-  for (const auto& t : strings(p, "tag")) {
+  for (const auto& t : strings("tag")) {
     auto ref = oci::Reference::parse(t);
     if (!ref) return std::unexpected(ref.error().with_context("-t"));
     if (ref->digest) return std::unexpected(usage_error("build", "-t " + t + ": a tag, not a digest"));
@@ -164,7 +200,7 @@ Result<void> run_build(Args args) {
     destinations.push_back({t, *ref});
   }
   std::vector<std::filesystem::path> archives;
-  for (const auto& spec : strings(p, "output")) {
+  for (const auto& spec : strings("output")) {
     auto fields = csv_fields(spec);
     if (fields["type"] == "oci" && !fields["dest"].empty()) {
       archives.emplace_back(fields["dest"]);
@@ -206,7 +242,7 @@ Result<void> run_build(Args args) {
   for (const auto& a : archives) {
     if (auto r = build::write_oci_archive(a, *result, ref_name, o.epoch); !r) return std::unexpected(r.error());
   }
-  for (const auto& c : strings(p, "cache-to")) {
+  for (const auto& c : strings("cache-to")) {
     auto cache = build::LocalCache::open(o.cache_dir);
     if (!cache) return std::unexpected(cache.error());
     auto exported = build::export_cache(c, *cache, result->cache_keys, o.store_options);
