@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Build benchmark: a generated context (default ~1 GiB in ~20k files, text and random data) and a
+# COPY-only multi-stage Dockerfile, built in the same run by
+#   sigil build (gzip)                                   cold, then a no-change rebuild
+#   buildah bud --isolation chroot --layers=false --timestamp 0 + buildah push IMG oci:DIR
+#   tar --sort=name -cf - CTX | pigz -p2 | sha256sum     (the physical reference)
+# Targets (issue 4): sigil ≤ 0.5× buildah, ≤ 1.3× the tar|pigz reference, rebuild ≤ 5% of the
+# cold build, peak RSS < 256 MiB.
+# Usage: bench/build.sh [SIZE_MIB] [FILES]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+size_mib=${1:-1024}
+files=${2:-20000}
+source bench/lib.sh
+bench_build
+command -v buildah >/dev/null && command -v pigz >/dev/null || scripts/bootstrap --test >/dev/null
+sigil=$BENCH_BUILD/sigil
+
+work=$(mktemp -d /var/tmp/sigil-bench-build.XXXXXX)
+trap 'buildah --root "$work/storage" --runroot "$work/run" --storage-driver vfs rm -a >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
+ctx=$work/ctx
+mkdir -p "$ctx/data"
+# Half text, half random bytes, spread over 100 directories.
+per_file=$(( size_mib * 1024 * 1024 / files ))
+for ((d = 0; d < 100; d++)); do mkdir -p "$ctx/data/d$d"; done
+head -c $(( size_mib * 1024 * 1024 / 2 )) /dev/urandom > "$work/random.bin"
+yes "the quick brown fox jumps over the lazy dog $RANDOM" | head -c $(( size_mib * 1024 * 1024 / 2 )) > "$work/text.txt"
+for ((i = 0; i < files; i++)); do
+  src=$work/random.bin; (( i % 2 )) && src=$work/text.txt
+  tail -c +$(( (i / 2) * per_file + 1 )) "$src" | head -c "$per_file" > "$ctx/data/d$(( i % 100 ))/f$i"
+done
+cat > "$ctx/Dockerfile" <<'DOCKERFILE'
+FROM scratch AS stage
+COPY data/ /data/
+FROM scratch
+COPY --from=stage /data/ /srv/data/
+DOCKERFILE
+
+cold=$(best_of 1 "$sigil" build --progress quiet --no-cache --cache-dir "$work/cache" -t "oci:$work/sigil:bench" "$ctx")
+warm=$(best_of 1 "$sigil" build --progress quiet --cache-dir "$work/cache" -t "oci:$work/sigil:bench" "$ctx")
+buildah_run() {
+  local b=(buildah --root "$work/storage" --runroot "$work/run" --storage-driver vfs)
+  "${b[@]}" bud --isolation chroot --layers=false --timestamp 0 -t bench "$ctx" &&
+    "${b[@]}" push bench "oci:$work/buildah:bench"
+}
+export -f buildah_run; export work ctx
+theirs=$(best_of 1 bash -c buildah_run)
+reference=$(best_of 1 bash -c "tar --sort=name -cf - -C '$ctx' . | pigz -p2 | sha256sum")
+report "build cold (gzip)" "$cold" "$theirs" buildah
+report "build cold vs tar|pigz" "$cold" "$reference" tar+pigz
+report "no-change rebuild vs cold" "$warm" "$cold" sigil-cold
