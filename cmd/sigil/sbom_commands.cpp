@@ -1,5 +1,6 @@
-// sigil sbom SOURCE [-o FORMAT[=FILE]]... [--platform P]: catalogs an image (oci: layout or
-// registry) or a directory (dir:PATH) into CycloneDX / SPDX, with syft's flags.
+// sigil sbom SOURCE [-o FORMAT[=FILE]]... [--platform P] [--attach]: catalogs an image (oci: layout
+// or registry) or a directory (dir:PATH) into CycloneDX / SPDX, with syft's flags; --attach pushes
+// each document as an OCI 1.1 referrer of the cataloged manifest.
 #include <cstdlib>
 #include <ctime>
 #include <filesystem>
@@ -7,6 +8,7 @@
 
 #include "cmd/sigil/cli.hpp"
 #include "common/file.hpp"
+#include "oci/artifact.hpp"
 #include "oci/copy.hpp"
 #include "sbom/catalog.hpp"
 #include "sbom/catalogers/registry.hpp"
@@ -58,14 +60,21 @@ Result<std::int64_t> document_time() {
   return static_cast<std::int64_t>(v);
 }
 
-Result<sbom::Inventory> catalog_source(const std::string& source, const cxxopts::ParseResult& p) {
+// What was cataloged; for images also where it lives, so --attach can push next to it.
+struct Cataloged {
+  sbom::Inventory inventory;
+  std::unique_ptr<oci::Store> store;
+  oci::Descriptor manifest;  // the platform manifest cataloged
+};
+
+Result<Cataloged> catalog_source(const std::string& source, const cxxopts::ParseResult& p) {
   auto catalogers = sbom::all_catalogers();
   if (source.starts_with("dir:")) {
     std::string path = source.substr(4);
     if (path.empty()) return std::unexpected(usage_error("sbom", "dir: needs a path"));
     auto tree = sbom::DirTree::open(path);
     if (!tree) return std::unexpected(tree.error());
-    return sbom::catalog(**tree, sbom::Subject{sbom::Subject::Kind::directory, path, "", ""}, catalogers);
+    return Cataloged{sbom::catalog(**tree, sbom::Subject{sbom::Subject::Kind::directory, path, "", ""}, catalogers), nullptr, {}};
   }
   oci::Platform platform = oci::host_platform();
   if (p.count("platform") > 0) {
@@ -82,7 +91,10 @@ Result<sbom::Inventory> catalog_source(const std::string& source, const cxxopts:
       [&](const std::string& path, const std::string& message) { warnings.push_back({"filetree", path, message}); });
   if (!tree) return std::unexpected(tree.error().with_context("sbom " + source));
   sbom::Subject subject{sbom::Subject::Kind::image, source, (*tree)->info().manifest.digest.str(), (*tree)->info().platform};
-  return sbom::catalog(**tree, subject, catalogers, std::move(warnings));
+  auto inventory = sbom::catalog(**tree, subject, catalogers, std::move(warnings));
+  oci::Descriptor manifest = (*tree)->info().manifest;
+  tree->reset();
+  return Cataloged{std::move(inventory), std::move(src.store), manifest};
 }
 
 Result<void> run_sbom(Args args) {
@@ -94,7 +106,9 @@ Result<void> run_sbom(Args args) {
   options.add_options()
       ("o,output", "FORMAT[=FILE]: cyclonedx-json (1.6; @1.5, @1.7) or spdx-json (2.3); repeatable, "
                    "one may go to stdout (default: cyclonedx-json)", cxxopts::value<std::vector<std::string>>(), "FORMAT[=FILE]")
-      ("platform", "Platform to catalog from an index (default: the host's)", cxxopts::value<std::string>(), "OS/ARCH[/VARIANT]");
+      ("platform", "Platform to catalog from an index (default: the host's)", cxxopts::value<std::string>(), "OS/ARCH[/VARIANT]")
+      ("attach", "Also push each SBOM as a referrer of the image (artifactType application/vnd.cyclonedx+json "
+                 "or application/spdx+json)");
   add_global_options(options);
   auto parsed = parse_args(options, args, "sbom");
   if (!parsed) return std::unexpected(parsed.error());
@@ -106,9 +120,14 @@ Result<void> run_sbom(Args args) {
   if (!outputs) return std::unexpected(outputs.error());
   auto when = document_time();
   if (!when) return std::unexpected(when.error());
+  bool attach = p.count("attach") > 0;
+  if (attach && (*sources)[0].starts_with("dir:")) {
+    return std::unexpected(usage_error("sbom", "--attach needs an image, not a directory"));
+  }
 
-  auto inventory = catalog_source((*sources)[0], p);
-  if (!inventory) return std::unexpected(inventory.error());
+  auto cataloged = catalog_source((*sources)[0], p);
+  if (!cataloged) return std::unexpected(cataloged.error());
+  const sbom::Inventory* inventory = &cataloged->inventory;
   sbom::EncodeOptions encode_options;
   encode_options.timestamp = *when;
   // Everything is encoded before anything is written: a failure leaves no partial set of files.
@@ -128,6 +147,18 @@ Result<void> run_sbom(Args args) {
     if (!(*outputs)[i].file.empty()) continue;
     auto written = write_stdout(documents[i]);
     if (!written) return std::unexpected(written.error());
+  }
+  if (attach) {
+    for (std::size_t i = 0; i < outputs->size(); ++i) {
+      const auto& format = (*outputs)[i].format;
+      std::string media_type(format.media_type());
+      std::string title = format.kind == sbom::Format::Kind::cyclonedx_json ? "sbom.cdx.json" : "sbom.spdx.json";
+      oci::ArtifactLayer layer{media_type, documents[i], {{std::string(oci::kAnnotationTitle), title}}};
+      auto pushed = oci::attach_artifact(*cataloged->store, cataloged->manifest, media_type, {layer},
+                                         {{std::string(oci::kAnnotationCreated), oci::creation_time()}});
+      if (!pushed) return std::unexpected(pushed.error().with_context("attach " + format.name()));
+      std::fprintf(stderr, "sigil sbom: attached %s as %s\n", format.name().c_str(), pushed->digest.str().c_str());
+    }
   }
   if (!inventory->warnings.empty() && (is_terminal(stderr) || global_options(p).verbose)) {
     std::fprintf(stderr, "sigil sbom: %zu packages, %zu warnings (recorded in the SBOM)\n", inventory->packages.size(),

@@ -139,6 +139,36 @@ TEST_F(SbomImage, DeterministicOutputInEveryFormat) {
   EXPECT_EQ(describes, 1);
 }
 
+TEST_F(SbomImage, AttachPushesEachDocumentAsAReferrer) {
+  fs::path file = dir.path() / "sbom.spdx.json";
+  auto r = test::run_sigil({"sbom", ref, "--attach", "-o", "spdx-json=" + file.string(), "-o", "cyclonedx-json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.stderr_lines(), 2u) << r.err;
+  auto store = oci::LayoutStore::open(dir.path() / "layout", false);
+  ASSERT_TRUE(store);
+  auto subject = oci::Digest::parse(digest).value();
+  for (const char* type : {"application/spdx+json", "application/vnd.cyclonedx+json"}) {
+    auto refs = (*store)->referrers(subject, type);
+    ASSERT_TRUE(refs) << refs.error().message;
+    ASSERT_EQ(refs->size(), 1u) << type;
+    EXPECT_EQ((*refs)[0].artifact_type, type);
+    auto raw = (*store)->fetch_manifest((*refs)[0]);
+    ASSERT_TRUE(raw);
+    auto manifest = oci::Manifest::parse(*raw);
+    ASSERT_TRUE(manifest);
+    ASSERT_EQ(manifest->layers.size(), 1u);
+    auto bytes = (*store)->fetch_blob_bytes(manifest->layers[0], 1 << 24);
+    ASSERT_TRUE(bytes);
+    if (std::string(type) == "application/spdx+json") {
+      EXPECT_EQ(*bytes, read_file(file, 1 << 24).value());
+    } else {
+      EXPECT_EQ(*bytes, r.out);
+    }
+  }
+  auto on_dir = test::run_sigil({"sbom", "dir:" + dir.path().string(), "--attach"});
+  EXPECT_EQ(on_dir.exit_code, 2);
+}
+
 TEST_F(SbomImage, UsageErrorsWriteNothing) {
   fs::path target = dir.path() / "x.json";
   auto r = test::run_sigil({"sbom", ref, "-o", "spdx-json=" + target.string(), "-o", "syft-json"});
