@@ -34,12 +34,14 @@ std::string compact(const Ordered& j) { return j.dump(-1, ' ', false, Ordered::e
 Result<void> run_attach(Args args) {
   auto options = image_command_options("attach", "Attach a file to an image as an unsigned OCI 1.1 referrer",
                                        "artifact IMAGE");
+  // clang-format off
   options.add_options()
       ("file", "The file to attach (the artifact's one layer)", cxxopts::value<std::string>(), "FILE")
       ("artifact-type", "artifactType of the referrer manifest", cxxopts::value<std::string>(), "TYPE")
       ("media-type", "Media type of the layer (default application/vnd.oci.image.layer.v1.tar)",
        cxxopts::value<std::string>(), "TYPE")
       ("a,annotation", "Manifest annotation key=value (repeatable)", cxxopts::value<std::vector<std::string>>(), "K=V");
+  // clang-format on
   add_global_options(options);
   auto parsed = parse_args(options, args, "attach");
   if (!parsed) return std::unexpected(parsed.error());
@@ -48,15 +50,20 @@ Result<void> run_attach(Args args) {
   auto pos = positionals(p, "attach", {"artifact", "IMAGE"});
   if (!pos) return std::unexpected(pos.error());
   if ((*pos)[0] != "artifact") {
-    return std::unexpected(usage_error("attach", "unknown kind \"" + (*pos)[0] + "\" (expected: attach artifact IMAGE)"));
+    return std::unexpected(
+        usage_error("attach", "unknown kind \"" + (*pos)[0] + "\" (expected: attach artifact IMAGE)"));
   }
   if (p.count("file") == 0) return std::unexpected(usage_error("attach", "--file is required"));
-  if (p.count("artifact-type") == 0) return std::unexpected(usage_error("attach", "--artifact-type is required"));
+  if (p.count("artifact-type") == 0)
+    return std::unexpected(usage_error("attach", "--artifact-type is required"));
   std::string artifact_type = p["artifact-type"].as<std::string>();
-  std::string layer_type = p.count("media-type") ? p["media-type"].as<std::string>() : std::string(kDefaultLayerMediaType);
-  for (const auto& [flag, value] : {std::pair{"--artifact-type", artifact_type}, std::pair{"--media-type", layer_type}}) {
+  std::string layer_type =
+      p.count("media-type") ? p["media-type"].as<std::string>() : std::string(kDefaultLayerMediaType);
+  for (const auto& [flag, value] :
+       {std::pair{"--artifact-type", artifact_type}, std::pair{"--media-type", layer_type}}) {
     if (!oci::is_media_type(value)) {
-      return std::unexpected(usage_error("attach", std::string(flag) + " \"" + value + "\" is not a media type"));
+      return std::unexpected(
+          usage_error("attach", std::string(flag) + " \"" + value + "\" is not a media type"));
     }
   }
   auto annotations = annotation_options(p, "attach");
@@ -83,7 +90,8 @@ Result<void> run_attach(Args args) {
 }
 
 // The one layer of a referrer manifest, read into memory (bundles and artifacts are small).
-Result<std::string> referrer_layer(oci::Store& store, const oci::Descriptor& referrer, std::size_t max_bytes) {
+Result<std::string> referrer_layer(oci::Store& store, const oci::Descriptor& referrer,
+                                   std::size_t max_bytes) {
   auto raw = store.fetch_manifest(referrer);
   if (!raw) return std::unexpected(raw.error());
   auto manifest = oci::Manifest::parse(std::move(*raw), "referrer " + referrer.digest.str());
@@ -152,7 +160,8 @@ Result<std::string> download_bundles(oci::Store& store, const oci::Descriptor& i
 }
 
 Result<std::string> download_legacy(oci::Store& store, const oci::Descriptor& image, bool signatures) {
-  std::string tag = signatures ? sign::legacy_signature_tag(image.digest) : sign::legacy_attestation_tag(image.digest);
+  std::string tag =
+      signatures ? sign::legacy_signature_tag(image.digest) : sign::legacy_attestation_tag(image.digest);
   std::size_t total = 0;
   auto layers = sign::read_legacy_layers(store, tag, limits::kMaxDsseSignatures * 1000, total);
   if (!layers) return std::unexpected(layers.error());
@@ -160,7 +169,9 @@ Result<std::string> download_legacy(oci::Store& store, const oci::Descriptor& im
   if (!*layers) return out;
   for (const auto& layer : **layers) {
     if (!layer.problem.empty()) {
-      std::fputs(("sigil: warning: skipping " + tag + " layer " + layer.layer.digest.str() + ": " + layer.problem + "\n").c_str(),
+      std::fputs(("sigil: warning: skipping " + tag + " layer " + layer.layer.digest.str() + ": " +
+                  layer.problem + "\n")
+                     .c_str(),
                  stderr);
       continue;
     }
@@ -169,8 +180,8 @@ Result<std::string> download_legacy(oci::Store& store, const oci::Descriptor& im
   return out;
 }
 
-Result<std::string> download_artifact(oci::Store& store, const oci::Descriptor& image, const std::string& artifact_type,
-                                      const std::string& digest) {
+Result<std::string> download_artifact(oci::Store& store, const oci::Descriptor& image,
+                                      const std::string& artifact_type, const std::string& digest) {
   auto referrers = store.referrers(image.digest, artifact_type);
   if (!referrers) return std::unexpected(referrers.error());
   std::vector<oci::Descriptor> matching;
@@ -178,20 +189,24 @@ Result<std::string> download_artifact(oci::Store& store, const oci::Descriptor& 
     if (digest.empty() || r.digest.str() == digest) matching.push_back(r);
   }
   if (matching.empty()) {
-    return fail(ErrorCategory::input, "no referrer of " + image.digest.str() +
-                                          (artifact_type.empty() ? "" : " with artifact type " + artifact_type) +
-                                          (digest.empty() ? "" : " and digest " + digest));
+    return fail(ErrorCategory::input,
+                "no referrer of " + image.digest.str() +
+                    (artifact_type.empty() ? "" : " with artifact type " + artifact_type) +
+                    (digest.empty() ? "" : " and digest " + digest));
   }
   if (matching.size() > 1) {
-    return fail(ErrorCategory::usage, std::to_string(matching.size()) + " referrers of " + image.digest.str() +
+    return fail(ErrorCategory::usage, std::to_string(matching.size()) + " referrers of " +
+                                          image.digest.str() +
                                           " match; choose one with --digest (see 'sigil tree')");
   }
   return referrer_layer(store, matching[0], kMaxArtifactBytes);
 }
 
 Result<void> run_download(Args args) {
-  auto options = image_command_options("download", "Print the signatures, attestations or an artifact stored beside an image",
-                                       "signature|attestation|artifact IMAGE");
+  auto options = image_command_options(
+      "download", "Print the signatures, attestations or an artifact stored beside an image",
+      "signature|attestation|artifact IMAGE");
+  // clang-format off
   options.add_options()
       ("artifact-type", "artifact: only referrers of this artifactType", cxxopts::value<std::string>(), "TYPE")
       ("digest", "artifact: the referrer manifest to download, when several match", cxxopts::value<std::string>(), "DIGEST")
@@ -199,6 +214,7 @@ Result<void> run_download(Args args) {
       ("output-file", "Write to FILE instead of stdout", cxxopts::value<std::string>(), "FILE")
       ("target-repository", "Read from this repository (default: the image's; env COSIGN_REPOSITORY)",
        cxxopts::value<std::string>(), "REPO");
+  // clang-format on
   add_global_options(options);
   auto parsed = parse_args(options, args, "download");
   if (!parsed) return std::unexpected(parsed.error());
@@ -208,12 +224,16 @@ Result<void> run_download(Args args) {
   if (!pos) return std::unexpected(pos.error());
   const std::string& kind = (*pos)[0];
   if (kind != "signature" && kind != "attestation" && kind != "artifact") {
-    return std::unexpected(usage_error("download", "unknown kind \"" + kind + "\" (signature, attestation or artifact)"));
+    return std::unexpected(
+        usage_error("download", "unknown kind \"" + kind + "\" (signature, attestation or artifact)"));
   }
-  auto string_option = [&](const char* name) { return p.count(name) ? p[name].as<std::string>() : std::string(); };
+  auto string_option = [&](const char* name) {
+    return p.count(name) ? p[name].as<std::string>() : std::string();
+  };
   std::string digest = string_option("digest");
   if (!digest.empty()) {
-    if (auto d = oci::Digest::parse(digest); !d) return std::unexpected(usage_error("download", "--digest: " + d.error().message));
+    if (auto d = oci::Digest::parse(digest); !d)
+      return std::unexpected(usage_error("download", "--digest: " + d.error().message));
   }
   auto globals = global_options(p);
   auto resolved = resolve_images({(*pos)[1]}, globals, "");
@@ -236,7 +256,8 @@ Result<void> run_download(Args args) {
     if (!legacy) return std::unexpected(legacy.error());
     out = *bundles + *legacy;
     if (out.empty()) {
-      return fail(ErrorCategory::input, "no " + kind + "s found for " + image.text + " (" + image.descriptor.digest.str() + ")");
+      return fail(ErrorCategory::input,
+                  "no " + kind + "s found for " + image.text + " (" + image.descriptor.digest.str() + ")");
     }
   }
   if (p.count("output-file")) return write_file_atomic(p["output-file"].as<std::string>(), out);
@@ -246,8 +267,10 @@ Result<void> run_download(Args args) {
 }  // namespace
 
 std::vector<Command> artifact_commands() {
-  return {Command{"attach", "Attach a file to an image as an unsigned referrer (attach artifact)", &run_attach},
-          Command{"download", "Print an image's signatures, attestations or an attached artifact", &run_download}};
+  return {
+      Command{"attach", "Attach a file to an image as an unsigned referrer (attach artifact)", &run_attach},
+      Command{"download", "Print an image's signatures, attestations or an attached artifact",
+              &run_download}};
 }
 
 }  // namespace sigil::cli

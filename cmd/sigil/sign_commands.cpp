@@ -40,12 +40,14 @@ Result<void> collect(oci::Store& store, const oci::Descriptor& desc, const std::
   auto index = oci::Index::parse(std::move(*raw), "index " + desc.digest.str());
   if (!index) return std::unexpected(index.error());
   for (const auto& child : index->manifests) {
-    if (!oci::media_type::is_manifest(child.media_type) && !oci::media_type::is_index(child.media_type)) continue;
+    if (!oci::media_type::is_manifest(child.media_type) && !oci::media_type::is_index(child.media_type))
+      continue;
     auto has = store.has_manifest(child);
     if (!has) return std::unexpected(has.error());
     if (!*has) {
-      return fail(ErrorCategory::input, "index " + desc.digest.str() + " lists " + child.digest.str() + ", which " +
-                                            store.name() + " does not hold (copy it with --all-platforms first)");
+      return fail(ErrorCategory::input, "index " + desc.digest.str() + " lists " + child.digest.str() +
+                                            ", which " + store.name() +
+                                            " does not hold (copy it with --all-platforms first)");
     }
     if (auto r = collect(store, child, docker_reference, recursive, depth + 1, out); !r) return r;
   }
@@ -53,7 +55,9 @@ Result<void> collect(oci::Store& store, const oci::Descriptor& desc, const std::
 }
 
 Result<void> run_sign(Args args) {
-  auto options = image_command_options("sign", "Sign images with a key (cosign v3 bundle referrers)", "IMAGE...");
+  auto options =
+      image_command_options("sign", "Sign images with a key (cosign v3 bundle referrers)", "IMAGE...");
+  // clang-format off
   options.add_options()
       ("key", "Private key file (cosign, PKCS#8, SEC1 or PKCS#1 PEM)", cxxopts::value<std::string>(), "FILE")
       ("a,annotation", "Signed annotation key=value (repeatable)", cxxopts::value<std::vector<std::string>>(), "K=V")
@@ -61,6 +65,7 @@ Result<void> run_sign(Args args) {
       ("legacy-tag", "Also write cosign's legacy sha256-<hex>.sig simple-signing signature")
       ("target-repository", "Store signatures in this repository (default: the image's; env COSIGN_REPOSITORY)",
        cxxopts::value<std::string>(), "REPO");
+  // clang-format on
   add_global_options(options);
   auto parsed = parse_args(options, args, "sign");
   if (!parsed) return std::unexpected(parsed.error());

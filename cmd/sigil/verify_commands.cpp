@@ -47,8 +47,9 @@ Ordered image_json(const ResolvedImage& image, const sign::ImageVerification& v)
 }
 
 std::string image_text(const ResolvedImage& image, const sign::ImageVerification& v) {
-  std::string out = "Verified " + image.text + " (" + v.image.str() + "): " + std::to_string(v.verified_count()) +
-                    " signature" + (v.verified_count() == 1 ? "" : "s") + "\n";
+  std::string out = "Verified " + image.text + " (" + v.image.str() +
+                    "): " + std::to_string(v.verified_count()) + " signature" +
+                    (v.verified_count() == 1 ? "" : "s") + "\n";
   for (const auto& c : v.candidates) {
     if (!c.ok) continue;
     out += "  " + std::string(sign::format_name(c.format)) + "  key " + c.key_id + "  " + c.source;
@@ -62,14 +63,15 @@ std::string image_text(const ResolvedImage& image, const sign::ImageVerification
 void print_refusals(const ResolvedImage& image, const sign::ImageVerification& v) {
   for (const auto& c : v.candidates) {
     if (c.ok) continue;
-    std::string line = "sigil: " + image.text + ": " + c.source + " (" + std::string(sign::format_name(c.format)) +
-                       "): " + c.reason + "\n";
+    std::string line = "sigil: " + image.text + ": " + c.source + " (" +
+                       std::string(sign::format_name(c.format)) + "): " + c.reason + "\n";
     std::fputs(line.c_str(), stderr);
   }
 }
 
 Result<void> run_verify(Args args) {
   auto options = image_command_options("verify", "Verify the key signatures of images", "IMAGE...");
+  // clang-format off
   options.add_options()
       ("key", "Public key file (PKIX or PKCS#1 PEM, or an X.509 certificate)", cxxopts::value<std::string>(), "FILE")
       ("a,annotation", "Require this signed annotation key=value (repeatable)",
@@ -79,6 +81,7 @@ Result<void> run_verify(Args args) {
        cxxopts::value<long long>()->default_value("100"), "N")
       ("target-repository", "Look for signatures in this repository (default: the image's; env COSIGN_REPOSITORY)",
        cxxopts::value<std::string>(), "REPO");
+  // clang-format on
   add_global_options(options);
   auto parsed = parse_args(options, args, "verify");
   if (!parsed) return std::unexpected(parsed.error());
@@ -88,7 +91,8 @@ Result<void> run_verify(Args args) {
   if (p.count("args") > 0) images = p["args"].as<std::vector<std::string>>();
   if (images.empty()) return std::unexpected(usage_error("verify", "expected at least one IMAGE"));
   if (p.count("key") == 0) {
-    return std::unexpected(usage_error("verify", "--key is required (keyless verification is not implemented yet)"));
+    return std::unexpected(
+        usage_error("verify", "--key is required (keyless verification is not implemented yet)"));
   }
   std::string format = p["output"].as<std::string>();
   if (format != "text" && format != "json") {
@@ -120,21 +124,24 @@ Result<void> run_verify(Args args) {
     auto v = sign::verify_image(store, image.descriptor, trusted, verify_options);
     if (!v) return std::unexpected(v.error());
     if (v->truncated()) {
-      std::string line = "sigil: warning: " + image.text + ": examined " + std::to_string(v->candidates.size()) +
-                         " of " + std::to_string(v->found) +
+      std::string line = "sigil: warning: " + image.text + ": examined " +
+                         std::to_string(v->candidates.size()) + " of " + std::to_string(v->found) +
                          " signature candidates (raise --max-candidates to examine more)\n";
       std::fputs(line.c_str(), stderr);
     }
     bool ok = v->verified_count() > 0;
     if (!ok || globals.verbose) print_refusals(image, *v);
     if (!ok) {
-      unverified.push_back(image.text + (v->found == 0 ? " (no signatures found)" : " (" + std::to_string(v->candidates.size()) + " candidates refused)"));
+      unverified.push_back(image.text + (v->found == 0 ? " (no signatures found)"
+                                                       : " (" + std::to_string(v->candidates.size()) +
+                                                             " candidates refused)"));
     }
     json.push_back(image_json(image, *v));
     if (ok) text += image_text(image, *v);
   }
   if (format == "json") {
-    if (auto w = write_stdout(json.dump(2, ' ', false, Ordered::error_handler_t::replace) + "\n"); !w) return w;
+    if (auto w = write_stdout(json.dump(2, ' ', false, Ordered::error_handler_t::replace) + "\n"); !w)
+      return w;
   } else if (auto w = write_stdout(text); !w) {
     return w;
   }
@@ -144,12 +151,13 @@ Result<void> run_verify(Args args) {
     return fail(ErrorCategory::denied, message);
   }
   if (format == "text") {
-    std::fputs("The following checks were performed on each of these signatures:\n"
-               "  - The signature was verified against the specified public key\n"
-               "  - The signed image digest is the image's digest\n"
-               "  - Only image signatures counted (cosign sign/v1 statements and simple-signing payloads)\n"
-               "  - Transparency-log entries were not checked (key signatures)\n",
-               stderr);
+    std::fputs(
+        "The following checks were performed on each of these signatures:\n"
+        "  - The signature was verified against the specified public key\n"
+        "  - The signed image digest is the image's digest\n"
+        "  - Only image signatures counted (cosign sign/v1 statements and simple-signing payloads)\n"
+        "  - Transparency-log entries were not checked (key signatures)\n",
+        stderr);
   }
   return {};
 }

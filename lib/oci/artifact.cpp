@@ -20,7 +20,8 @@ bool restricted_name_char(char c) {
 
 bool restricted_name(std::string_view s) {
   if (s.empty() || s.size() > 127) return false;
-  if (!((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z') || (s[0] >= '0' && s[0] <= '9'))) return false;
+  if (!((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z') || (s[0] >= '0' && s[0] <= '9')))
+    return false;
   for (char c : s) {
     if (!restricted_name_char(c)) return false;
   }
@@ -68,7 +69,9 @@ Descriptor bare_subject(const Descriptor& subject) {
   return d;
 }
 
-std::string dump_ordered(const Ordered& j) { return j.dump(-1, ' ', false, Ordered::error_handler_t::replace); }
+std::string dump_ordered(const Ordered& j) {
+  return j.dump(-1, ' ', false, Ordered::error_handler_t::replace);
+}
 
 }  // namespace
 
@@ -127,10 +130,12 @@ std::string serialize_artifact_manifest(const ArtifactManifest& manifest) {
 Result<Descriptor> attach_artifact(Store& store, const Descriptor& subject, std::string_view artifact_type,
                                    const std::vector<ArtifactLayer>& layers, const Annotations& annotations,
                                    ManifestStyle style) {
-  std::string what = "attach " + std::string(artifact_type) + " to " + subject.digest.str() + " in " + store.name();
+  std::string what =
+      "attach " + std::string(artifact_type) + " to " + subject.digest.str() + " in " + store.name();
   // Everything is checked before the first byte is pushed: bad input leaves the store unchanged.
   if (!is_media_type(artifact_type)) {
-    return fail(ErrorCategory::input, what + ": artifact type \"" + std::string(artifact_type) + "\" is not a media type");
+    return fail(ErrorCategory::input,
+                what + ": artifact type \"" + std::string(artifact_type) + "\" is not a media type");
   }
   if (layers.empty()) return fail(ErrorCategory::input, what + ": an artifact needs at least one layer");
   if (subject.digest.empty() || subject.media_type.empty()) {
@@ -143,7 +148,8 @@ Result<Descriptor> attach_artifact(Store& store, const Descriptor& subject, std:
   manifest.style = style;
   for (const auto& layer : layers) {
     if (!is_media_type(layer.media_type)) {
-      return fail(ErrorCategory::input, what + ": layer media type \"" + layer.media_type + "\" is not a media type");
+      return fail(ErrorCategory::input,
+                  what + ": layer media type \"" + layer.media_type + "\" is not a media type");
     }
     Descriptor d = Descriptor::of(layer.bytes, layer.media_type);
     d.annotations = layer.annotations;
@@ -177,7 +183,8 @@ std::string creation_time() {
     char* end = nullptr;
     errno = 0;
     long long seconds = std::strtoll(epoch, &end, 10);
-    if (errno == 0 && end != nullptr && *end == '\0' && seconds >= 0) return rfc3339_utc(static_cast<std::time_t>(seconds));
+    if (errno == 0 && end != nullptr && *end == '\0' && seconds >= 0)
+      return rfc3339_utc(static_cast<std::time_t>(seconds));
   }
   return rfc3339_utc(std::time(nullptr));
 }

@@ -45,14 +45,15 @@ struct ArtifactLayer {
 
 /// What an artifact manifest says.
 struct ArtifactManifest {
-  std::string artifact_type;         ///< required, a media type ("type/subtype")
-  Descriptor subject;                ///< only mediaType, digest and size are written
-  std::vector<Descriptor> layers;    ///< descriptors of the layer blobs, in order
-  Annotations annotations;           ///< manifest annotations (may be empty)
+  std::string artifact_type;       ///< required, a media type ("type/subtype")
+  Descriptor subject;              ///< only mediaType, digest and size are written
+  std::vector<Descriptor> layers;  ///< descriptors of the layer blobs, in order
+  Annotations annotations;         ///< manifest annotations (may be empty)
   ManifestStyle style = ManifestStyle::oras;
 };
 
-/// A descriptor as JSON in the member order of `style` (see ManifestStyle; urls and platform are not written).
+/// A descriptor as JSON in the member order of `style` (see ManifestStyle; urls and platform are not
+/// written).
 [[nodiscard]] nlohmann::ordered_json descriptor_json(const Descriptor& descriptor, ManifestStyle style);
 
 /// The manifest bytes (compact JSON, member order per `style`).

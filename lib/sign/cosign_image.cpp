@@ -68,14 +68,16 @@ Result<SimpleSigning> parse_simple_signing(std::string_view payload) {
   auto checked = parse_json(payload, what);  // depth limit, never throws
   if (!checked) return std::unexpected(checked.error());
   Ordered j = Ordered::parse(payload, nullptr, false);
-  if (j.is_discarded() || !j.is_object()) return fail(ErrorCategory::input, std::string(what) + ": not a JSON object");
+  if (j.is_discarded() || !j.is_object())
+    return fail(ErrorCategory::input, std::string(what) + ": not a JSON object");
   auto critical = j.find("critical");
   if (critical == j.end() || !critical->is_object()) {
     return fail(ErrorCategory::input, std::string(what) + ": no \"critical\" object");
   }
   auto type = critical->find("type");
   if (type == critical->end() || !type->is_string() || type->get<std::string>() != kSimpleSigningType) {
-    return fail(ErrorCategory::input, std::string(what) + ": critical.type is not \"" + std::string(kSimpleSigningType) + "\"");
+    return fail(ErrorCategory::input,
+                std::string(what) + ": critical.type is not \"" + std::string(kSimpleSigningType) + "\"");
   }
   SimpleSigning out;
   auto image = critical->find("image");

@@ -23,7 +23,8 @@ namespace sigil::sign {
 /// predicateType of a cosign v3 image signature.
 inline constexpr std::string_view kCosignSignPredicateType = "https://sigstore.dev/cosign/sign/v1";
 /// The other spelling of the bundle v0.3 media type, accepted on read as an artifactType.
-inline constexpr std::string_view kBundleMediaTypeV03Param = "application/vnd.dev.sigstore.bundle+json;version=0.3";
+inline constexpr std::string_view kBundleMediaTypeV03Param =
+    "application/vnd.dev.sigstore.bundle+json;version=0.3";
 /// Manifest annotations of a bundle referrer.
 inline constexpr std::string_view kBundleContentAnnotation = "dev.sigstore.bundle.content";
 inline constexpr std::string_view kBundlePredicateTypeAnnotation = "dev.sigstore.bundle.predicateType";
@@ -31,7 +32,8 @@ inline constexpr std::string_view kBundlePredicateTypeAnnotation = "dev.sigstore
 /// critical.type of a legacy simple-signing payload.
 inline constexpr std::string_view kSimpleSigningType = "cosign container image signature";
 /// Media type of a legacy signature layer.
-inline constexpr std::string_view kSimpleSigningMediaType = "application/vnd.dev.cosign.simplesigning.v1+json";
+inline constexpr std::string_view kSimpleSigningMediaType =
+    "application/vnd.dev.cosign.simplesigning.v1+json";
 /// Layer annotation holding the base64 signature of a legacy signature layer.
 inline constexpr std::string_view kCosignSignatureAnnotation = "dev.cosignproject.cosign/signature";
 
@@ -45,7 +47,8 @@ using SignatureAnnotations = std::map<std::string, std::string>;
 /// {"_type":"https://in-toto.io/Statement/v1","subject":[{"digest":{"sha256":"<hex>"},"annotations":{…}}],
 ///  "predicateType":"https://sigstore.dev/cosign/sign/v1","predicate":{}}. The subject has no name and
 /// always an annotations object (empty without -a), as cosign's structpb.NewStruct yields one.
-[[nodiscard]] std::string image_signature_statement(const oci::Digest& image, const SignatureAnnotations& annotations);
+[[nodiscard]] std::string image_signature_statement(const oci::Digest& image,
+                                                    const SignatureAnnotations& annotations);
 
 /// The legacy simple-signing payload, as sigstore's payload.Cosign marshals it:
 /// {"critical":{"identity":{"docker-reference":REF},"image":{"docker-manifest-digest":DIGEST},
@@ -79,22 +82,23 @@ struct SimpleSigning {
 
 /// What signing one image produced.
 struct ImageSignatureResult {
-  oci::Descriptor referrer;                ///< the bundle referrer manifest
-  std::optional<oci::Descriptor> legacy;   ///< the `.sig` manifest, with legacy_tag
-  std::string statement;                   ///< the signed statement bytes
+  oci::Descriptor referrer;               ///< the bundle referrer manifest
+  std::optional<oci::Descriptor> legacy;  ///< the `.sig` manifest, with legacy_tag
+  std::string statement;                  ///< the signed statement bytes
 };
 
 /// How to sign an image.
 struct SignImageOptions {
   SignatureAnnotations annotations;
-  bool legacy_tag = false;        ///< also append a simple-signing layer under sha256-<hex>.sig
-  std::string docker_reference;   ///< critical.identity.docker-reference of the legacy payload
-  std::string created;            ///< org.opencontainers.image.created (see oci::creation_time())
+  bool legacy_tag = false;       ///< also append a simple-signing layer under sha256-<hex>.sig
+  std::string docker_reference;  ///< critical.identity.docker-reference of the legacy payload
+  std::string created;           ///< org.opencontainers.image.created (see oci::creation_time())
 };
 
 /// Signs `image` with `signer` and stores the signature in `store` (the image's repository, or the
 /// --target-repository): the v3 bundle referrer, and with legacy_tag the simple-signing layer too.
-[[nodiscard]] Result<ImageSignatureResult> sign_image(Signer& signer, oci::Store& store, const oci::Descriptor& image,
+[[nodiscard]] Result<ImageSignatureResult> sign_image(Signer& signer, oci::Store& store,
+                                                      const oci::Descriptor& image,
                                                       const SignImageOptions& options);
 
 /// One layer of a legacy `.sig` or `.att` manifest: its payload and the raw signature of its annotation.
@@ -109,7 +113,8 @@ struct LegacyLayer {
 /// `store`, creating it when the tag does not exist; a layer with the same payload and signature is
 /// not added twice. Returns the new manifest's descriptor.
 [[nodiscard]] Result<oci::Descriptor> append_legacy_signature(oci::Store& store, const oci::Digest& image,
-                                                              std::string_view payload, std::string_view signature);
+                                                              std::string_view payload,
+                                                              std::string_view signature);
 
 /// The layers of the manifest tagged `tag` (a legacy `.sig` or `.att` tag) in `store`: nullopt when
 /// the tag does not exist. At most `max_layers` layers are read; `total` receives how many the manifest

@@ -23,14 +23,16 @@ std::string_view format_name(SignatureFormat format) {
 }
 
 std::size_t ImageVerification::verified_count() const {
-  return static_cast<std::size_t>(std::count_if(candidates.begin(), candidates.end(),
-                                                [](const CandidateResult& c) { return c.ok; }));
+  return static_cast<std::size_t>(
+      std::count_if(candidates.begin(), candidates.end(), [](const CandidateResult& c) { return c.ok; }));
 }
 
-bool is_bundle_artifact_type(std::string_view artifact_type) { return bundle_version(artifact_type).has_value(); }
+bool is_bundle_artifact_type(std::string_view artifact_type) {
+  return bundle_version(artifact_type).has_value();
+}
 
-Result<ImageVerification> verify_image(oci::Store& store, const oci::Descriptor& image, const TrustedMaterial& trusted,
-                                       const ImageVerifyOptions& options) {
+Result<ImageVerification> verify_image(oci::Store& store, const oci::Descriptor& image,
+                                       const TrustedMaterial& trusted, const ImageVerifyOptions& options) {
   std::string what = "verify " + image.digest.str() + " in " + store.name();
   ImageVerification out;
   out.image = image.digest;
@@ -55,7 +57,8 @@ Result<ImageVerification> verify_image(oci::Store& store, const oci::Descriptor&
   std::size_t legacy_total = 0;
   auto legacy = read_legacy_layers(store, tag, budget, legacy_total);
   if (!legacy) {
-    if (legacy.error().category == ErrorCategory::network) return std::unexpected(legacy.error().with_context(what));
+    if (legacy.error().category == ErrorCategory::network)
+      return std::unexpected(legacy.error().with_context(what));
     // A broken `.sig` manifest is one bad candidate, not a reason to ignore the good ones.
     CandidateResult broken;
     broken.source = tag;
@@ -68,7 +71,8 @@ Result<ImageVerification> verify_image(oci::Store& store, const oci::Descriptor&
   out.found += legacy_total;
   if (*legacy) {
     for (std::size_t i = 0; i < (*legacy)->size(); ++i) {
-      out.candidates.push_back(detail::verify_legacy_layer((**legacy)[i], i, tag, image.digest, trusted, options));
+      out.candidates.push_back(
+          detail::verify_legacy_layer((**legacy)[i], i, tag, image.digest, trusted, options));
     }
   }
   return out;

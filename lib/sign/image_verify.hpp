@@ -35,12 +35,12 @@ enum class SignatureFormat { bundle, simple_signing };
 
 /// One examined candidate: what it is, and whether it verified (else why not).
 struct CandidateResult {
-  std::string source;          ///< "referrer sha256:…" or "sha256-<hex>.sig layer N"
+  std::string source;  ///< "referrer sha256:…" or "sha256-<hex>.sig layer N"
   SignatureFormat format = SignatureFormat::bundle;
-  std::string media_type;      ///< the bundle or layer media type
+  std::string media_type;  ///< the bundle or layer media type
   bool ok = false;
-  std::string reason;          ///< why it does not count (empty when ok)
-  std::string key_id;          ///< hex SHA-256 of the SPKI of the key that verified ("" if none did)
+  std::string reason;  ///< why it does not count (empty when ok)
+  std::string key_id;  ///< hex SHA-256 of the SPKI of the key that verified ("" if none did)
   nlohmann::ordered_json annotations = nlohmann::ordered_json::object();  ///< signed annotations
   std::string docker_reference;  ///< simple-signing only: reported, not enforced (as cosign does)
   std::string predicate_type;    ///< bundles: the statement's predicateType when it could be read

@@ -38,7 +38,9 @@ class AttachE2e : public ::testing::Test {
     std::ofstream(file_) << R"({"spdxVersion":"SPDX-2.3"})";
   }
 
-  RunResult sigil(const std::vector<std::string>& args) { return run_sigil(args, std::chrono::seconds(120), kEnv); }
+  RunResult sigil(const std::vector<std::string>& args) {
+    return run_sigil(args, std::chrono::seconds(120), kEnv);
+  }
 
   std::size_t referrers() {
     auto r = store_->referrers(image_.digest);
@@ -54,8 +56,9 @@ class AttachE2e : public ::testing::Test {
 };
 
 TEST_F(AttachE2e, AttachThenDownloadArtifact) {
-  auto a = sigil({"attach", "artifact", ref_, "--file", file_.string(), "--artifact-type", "application/spdx+json",
-                  "--media-type", "application/spdx+json", "-a", "org.example.kind=sbom"});
+  auto a =
+      sigil({"attach", "artifact", ref_, "--file", file_.string(), "--artifact-type", "application/spdx+json",
+             "--media-type", "application/spdx+json", "-a", "org.example.kind=sbom"});
   ASSERT_EQ(a.exit_code, 0) << a.describe();
   auto found = store_->referrers(image_.digest, "application/spdx+json");
   ASSERT_TRUE(found);
@@ -75,13 +78,14 @@ TEST_F(AttachE2e, AttachThenDownloadArtifact) {
   ASSERT_EQ(d.exit_code, 0) << d.describe();
   EXPECT_EQ(d.out, R"({"spdxVersion":"SPDX-2.3"})");
   fs::path out = dir_ / "out.json";
-  auto f = sigil({"download", "artifact", ref_, "--artifact-type", "application/spdx+json", "--output-file", out.string()});
+  auto f = sigil({"download", "artifact", ref_, "--artifact-type", "application/spdx+json", "--output-file",
+                  out.string()});
   ASSERT_EQ(f.exit_code, 0) << f.describe();
   EXPECT_EQ(*read_file(out, 1 << 20), R"({"spdxVersion":"SPDX-2.3"})");
 
   // A second one: download asks which, and --digest picks it.
-  auto b = sigil({"attach", "artifact", ref_, "--file", file_.string(), "--artifact-type", "application/spdx+json",
-                  "-a", "n=2"});
+  auto b = sigil({"attach", "artifact", ref_, "--file", file_.string(), "--artifact-type",
+                  "application/spdx+json", "-a", "n=2"});
   ASSERT_EQ(b.exit_code, 0) << b.describe();
   auto ambiguous = sigil({"download", "artifact", ref_, "--artifact-type", "application/spdx+json"});
   EXPECT_EQ(ambiguous.exit_code, 2) << ambiguous.describe();
@@ -138,15 +142,17 @@ TEST_F(AttachE2e, DownloadSignatureAndAttestation) {
 
 TEST_F(AttachE2e, BadInputPushesNothing) {
   std::vector<std::vector<std::string>> cases = {
-      {"attach", "artifact", ref_, "--artifact-type", "application/x"},                               // no --file
-      {"attach", "artifact", ref_, "--file", file_.string()},                                         // no type
+      {"attach", "artifact", ref_, "--artifact-type", "application/x"},  // no --file
+      {"attach", "artifact", ref_, "--file", file_.string()},            // no type
       {"attach", "artifact", ref_, "--file", (dir_ / "missing").string(), "--artifact-type", "application/x"},
       {"attach", "artifact", ref_, "--file", file_.string(), "--artifact-type", "not a type"},
-      {"attach", "artifact", ref_, "--file", file_.string(), "--artifact-type", "application/x", "--media-type", "x"},
-      {"attach", "artifact", ref_, "--file", file_.string(), "--artifact-type", "application/x", "-a", "novalue"},
+      {"attach", "artifact", ref_, "--file", file_.string(), "--artifact-type", "application/x",
+       "--media-type", "x"},
+      {"attach", "artifact", ref_, "--file", file_.string(), "--artifact-type", "application/x", "-a",
+       "novalue"},
       {"attach", "sbom", ref_, "--file", file_.string(), "--artifact-type", "application/x"},
-      {"attach", "artifact", "oci:" + (dir_ / "nowhere").string() + ":v1", "--file", file_.string(), "--artifact-type",
-       "application/x"},
+      {"attach", "artifact", "oci:" + (dir_ / "nowhere").string() + ":v1", "--file", file_.string(),
+       "--artifact-type", "application/x"},
       {"download", "everything", ref_},
       {"download", "artifact", ref_, "--digest", "sha256:nothex"},
       {"download", "artifact", ref_},

@@ -27,7 +27,8 @@ class SignRegistryE2e : public ::testing::Test {
     SIGIL_SKIP_WITHOUT_REGISTRY(RegistryAuth::none);
     registry_ = std::make_unique<RegistryServer>();
     ASSERT_TRUE(registry_->running()) << registry_->failure();
-    auto gen = run_sigil({"generate-key-pair", "--output-key-prefix", (dir_ / "k").string()}, std::chrono::seconds(60), kEnv);
+    auto gen = run_sigil({"generate-key-pair", "--output-key-prefix", (dir_ / "k").string()},
+                         std::chrono::seconds(60), kEnv);
     ASSERT_EQ(gen.exit_code, 0) << gen.describe();
     key_ = (dir_ / "k.key").string();
     pub_ = (dir_ / "k.pub").string();
@@ -81,7 +82,8 @@ TEST_F(SignRegistryE2e, SignAndVerifyThroughTheFallbackTagSchema) {
   ASSERT_TRUE(index) << index.error().message;
   ASSERT_EQ(index->manifests.size(), 1u);
   EXPECT_EQ(index->manifests[0].artifact_type, sign::kBundleMediaTypeV03);
-  EXPECT_EQ(index->manifests[0].annotations.at("dev.sigstore.bundle.predicateType"), sign::kCosignSignPredicateType);
+  EXPECT_EQ(index->manifests[0].annotations.at("dev.sigstore.bundle.predicateType"),
+            sign::kCosignSignPredicateType);
   EXPECT_EQ(index->manifests[0].annotations.at("dev.sigstore.bundle.content"), "dsse-envelope");
 
   auto v = sigil({"verify", by_digest_, "--key", pub_, "-a", "env=prod"});
@@ -100,7 +102,8 @@ TEST_F(SignRegistryE2e, LegacyTagOnARegistry) {
   auto v = sigil({"verify", by_digest_, "--key", pub_});
   ASSERT_EQ(v.exit_code, 0) << v.describe();
   EXPECT_NE(v.out.find("simple-signing"), std::string::npos) << v.out;
-  EXPECT_NE(v.out.find("docker-reference " + registry_->host_port() + "/app/img"), std::string::npos) << v.out;
+  EXPECT_NE(v.out.find("docker-reference " + registry_->host_port() + "/app/img"), std::string::npos)
+      << v.out;
 }
 
 TEST_F(SignRegistryE2e, TargetRepositoryAndCosignRepository) {
@@ -131,11 +134,15 @@ TEST_F(SignRegistryE2e, SignatureSurvivesACopyToAnotherRepository) {
   ASSERT_EQ(c.exit_code, 0) << c.describe();
   // The legacy tag is a tag, not a referrer: copy it as cosign users do (cosign copy), by tag.
   std::string tag = sign::legacy_signature_tag(image_.digest);
-  ASSERT_EQ(sigil({"copy", registry_->host_port() + "/app/img:" + tag, registry_->host_port() + "/mirror/img:" + tag}).exit_code, 0);
+  ASSERT_EQ(sigil({"copy", registry_->host_port() + "/app/img:" + tag,
+                   registry_->host_port() + "/mirror/img:" + tag})
+                .exit_code,
+            0);
   auto v = sigil({"verify", registry_->host_port() + "/mirror/img@" + image_.digest.str(), "--key", pub_});
   ASSERT_EQ(v.exit_code, 0) << v.describe();
   // The legacy payload still names the original repository: reported, not enforced.
-  EXPECT_NE(v.out.find("docker-reference " + registry_->host_port() + "/app/img"), std::string::npos) << v.out;
+  EXPECT_NE(v.out.find("docker-reference " + registry_->host_port() + "/app/img"), std::string::npos)
+      << v.out;
   EXPECT_NE(v.out.find("sigstore-bundle"), std::string::npos) << v.out;
 }
 

@@ -39,7 +39,8 @@ struct KeyFiles {
   std::unique_ptr<sign::KeySigner> signer;
 };
 
-KeyFiles make_keys(const TempDir& dir, const std::string& name, sign::KeyAlgorithm alg = sign::KeyAlgorithm::ecdsa_p256) {
+KeyFiles make_keys(const TempDir& dir, const std::string& name,
+                   sign::KeyAlgorithm alg = sign::KeyAlgorithm::ecdsa_p256) {
   KeyFiles k;
   auto key = sign::generate_private_key(alg);
   EXPECT_TRUE(key);
@@ -85,7 +86,9 @@ Layout make_layout(const TempDir& dir, const std::string& name = "layout", std::
   return l;
 }
 
-RunResult sign_cli(const std::vector<std::string>& args) { return run_sigil(args, std::chrono::seconds(120), {kPassword}); }
+RunResult sign_cli(const std::vector<std::string>& args) {
+  return run_sigil(args, std::chrono::seconds(120), {kPassword});
+}
 
 std::size_t referrer_count(oci::Store& store, const oci::Digest& subject) {
   auto r = store.referrers(subject);
@@ -105,8 +108,9 @@ void push_statement(oci::Store& store, const oci::Descriptor& subject, sign::Sig
 // Pushes arbitrary bytes as a bundle referrer (artifactType bundle v0.3) with the given layer type.
 void push_raw_bundle(oci::Store& store, const oci::Descriptor& subject, const std::string& bytes,
                      const std::string& layer_type = std::string(sign::kBundleMediaTypeV03)) {
-  auto pushed = oci::attach_artifact(store, subject, sign::kBundleMediaTypeV03, {{layer_type, bytes, {}}},
-                                     {{"dev.sigstore.bundle.content", "dsse-envelope"}}, oci::ManifestStyle::cosign);
+  auto pushed =
+      oci::attach_artifact(store, subject, sign::kBundleMediaTypeV03, {{layer_type, bytes, {}}},
+                           {{"dev.sigstore.bundle.content", "dsse-envelope"}}, oci::ManifestStyle::cosign);
   ASSERT_TRUE(pushed) << pushed.error().message;
 }
 
@@ -138,7 +142,8 @@ TEST(SignVerifyE2e, RoundTripForEveryKeyType) {
     auto v = run_sigil({"verify", l.by_digest, "--key", prefix + ".pub"});
     ASSERT_EQ(v.exit_code, 0) << v.describe();
     EXPECT_NE(v.out.find("sigstore-bundle"), std::string::npos) << v.out;
-    EXPECT_EQ(v.err.find("uses a tag"), std::string::npos) << "no tag warning for a digest reference: " << v.err;
+    EXPECT_EQ(v.err.find("uses a tag"), std::string::npos)
+        << "no tag warning for a digest reference: " << v.err;
 
     auto j = run_sigil({"verify", l.ref, "--key", prefix + ".pub", "--output", "json"});
     ASSERT_EQ(j.exit_code, 0) << j.describe();
@@ -162,7 +167,8 @@ TEST(SignVerifyE2e, TamperedPayloadIsRefusedAtTheSignature) {
                                        sign::image_signature_statement(l.image.digest, {{"env", "dev"}}));
   ASSERT_TRUE(bundle);
   // Same signature, other claims: the PAE no longer matches.
-  std::get<sign::Envelope>(bundle->content).payload = sign::image_signature_statement(l.image.digest, {{"env", "prod"}});
+  std::get<sign::Envelope>(bundle->content).payload =
+      sign::image_signature_statement(l.image.digest, {{"env", "prod"}});
   ASSERT_TRUE(sign::attach_bundle(*l.store, l.image, *bundle, sign::kCosignSignPredicateType, ""));
   expect_refused(l.by_digest, k.pub, "no trusted key verifies the signature");
 }
@@ -195,7 +201,10 @@ TEST(SignVerifyE2e, SignatureCopiedFromAnotherImageIsASubjectMismatch) {
   Layout l = make_layout(dir);
   auto other = write_test_image(*l.store, image_options(99));
   ASSERT_TRUE(other);
-  ASSERT_EQ(sign_cli({"sign", "oci:" + l.dir.string() + "@" + other->manifest.digest.str(), "--key", k.key.string()}).exit_code, 0);
+  ASSERT_EQ(sign_cli({"sign", "oci:" + l.dir.string() + "@" + other->manifest.digest.str(), "--key",
+                      k.key.string()})
+                .exit_code,
+            0);
   // The other image's valid referrer, re-attached (bundle bytes unchanged) to our image.
   auto refs = l.store->referrers(other->manifest.digest);
   ASSERT_TRUE(refs);
@@ -234,8 +243,10 @@ TEST(SignVerifyE2e, UnknownBundleMediaTypeIsRefused) {
   auto bundle = sign::sign_dsse_bundle(*k.signer, sign::kInTotoPayloadType,
                                        sign::image_signature_statement(l.image.digest, {}));
   ASSERT_TRUE(bundle);
-  push_raw_bundle(*l.store, l.image, sign::serialize_bundle(*bundle), "application/vnd.dev.sigstore.bundle.v0.9+json");
-  expect_refused(l.by_digest, k.pub, "unknown bundle media type \"application/vnd.dev.sigstore.bundle.v0.9+json\"");
+  push_raw_bundle(*l.store, l.image, sign::serialize_bundle(*bundle),
+                  "application/vnd.dev.sigstore.bundle.v0.9+json");
+  expect_refused(l.by_digest, k.pub,
+                 "unknown bundle media type \"application/vnd.dev.sigstore.bundle.v0.9+json\"");
 }
 
 TEST(SignVerifyE2e, AnotherPredicateTypeSignedBySameKeyDoesNotCount) {
@@ -253,14 +264,16 @@ TEST(SignVerifyE2e, AnotherPredicateTypeSignedBySameKeyDoesNotCount) {
   EXPECT_NE(honest.err.find("no signatures found"), std::string::npos) << honest.err;
   // Labelled as a signature: examined, and refused for what it signs.
   push_statement(*l.store, l.image, *k.signer, provenance, std::string(sign::kCosignSignPredicateType));
-  expect_refused(l.by_digest, k.pub, "predicateType \"https://slsa.dev/provenance/v1\" is not an image signature");
+  expect_refused(l.by_digest, k.pub,
+                 "predicateType \"https://slsa.dev/provenance/v1\" is not an image signature");
 }
 
 TEST(SignVerifyE2e, WrongPasswordIsOneClearErrorAndPushesNothing) {
   TempDir dir;
   KeyFiles k = make_keys(dir, "k");
   Layout l = make_layout(dir);
-  auto r = run_sigil({"sign", l.by_digest, "--key", k.key.string()}, std::chrono::seconds(60), {"SIGIL_PASSWORD=nope"});
+  auto r = run_sigil({"sign", l.by_digest, "--key", k.key.string()}, std::chrono::seconds(60),
+                     {"SIGIL_PASSWORD=nope"});
   EXPECT_EQ(r.exit_code, 2) << r.describe();
   EXPECT_EQ(r.stderr_lines(), 1u) << r.err;
   EXPECT_NE(r.err.find("wrong password"), std::string::npos) << r.err;
@@ -282,11 +295,13 @@ TEST(SignVerifyE2e, MoreCandidatesThanTheBound) {
   KeyFiles k = make_keys(dir, "k");
   KeyFiles other = make_keys(dir, "other");
   Layout l = make_layout(dir);
-  for (int i = 0; i < 3; ++i) ASSERT_EQ(sign_cli({"sign", l.by_digest, "--key", other.key.string()}).exit_code, 0);
+  for (int i = 0; i < 3; ++i)
+    ASSERT_EQ(sign_cli({"sign", l.by_digest, "--key", other.key.string()}).exit_code, 0);
   auto r = run_sigil({"verify", l.by_digest, "--key", k.pub.string(), "--max-candidates", "2"});
   EXPECT_EQ(r.exit_code, 1) << r.describe();
   EXPECT_NE(r.err.find("examined 2 of 3 signature candidates"), std::string::npos) << r.err;
-  auto j = run_sigil({"verify", l.by_digest, "--key", other.pub.string(), "--max-candidates", "2", "-o", "json"});
+  auto j =
+      run_sigil({"verify", l.by_digest, "--key", other.pub.string(), "--max-candidates", "2", "-o", "json"});
   EXPECT_EQ(j.exit_code, 0) << j.describe();
   auto doc = parse_json(j.out, "verify output");
   ASSERT_TRUE(doc) << j.out;
@@ -300,7 +315,9 @@ TEST(SignVerifyE2e, RequiredAnnotations) {
   TempDir dir;
   KeyFiles k = make_keys(dir, "k");
   Layout l = make_layout(dir);
-  ASSERT_EQ(sign_cli({"sign", l.by_digest, "--key", k.key.string(), "-a", "env=prod", "-a", "team=core"}).exit_code, 0);
+  ASSERT_EQ(
+      sign_cli({"sign", l.by_digest, "--key", k.key.string(), "-a", "env=prod", "-a", "team=core"}).exit_code,
+      0);
   auto ok = run_sigil({"verify", l.by_digest, "--key", k.pub.string(), "-a", "env=prod"});
   EXPECT_EQ(ok.exit_code, 0) << ok.describe();
   EXPECT_NE(ok.out.find(R"({"env":"prod","team":"core"})"), std::string::npos) << ok.out;
@@ -384,12 +401,12 @@ TEST(SignVerifyE2e, BadInputChangesNothing) {
     std::vector<std::string> args;
   };
   std::vector<Case> cases = {
-      {{"sign", l.by_digest}},                                              // no --key
-      {{"sign", "--key", k.key.string()}},                                  // no image
-      {{"sign", l.by_digest, missing, "--key", k.key.string()}},            // second image missing
-      {{"sign", l.by_digest, "bad ref!", "--key", k.key.string()}},         // second image malformed
-      {{"sign", l.by_digest, "--key", (dir / "nokey").string()}},           // key file missing
-      {{"sign", l.by_digest, "--key", pub_as_key.string()}},                // a public key
+      {{"sign", l.by_digest}},                                       // no --key
+      {{"sign", "--key", k.key.string()}},                           // no image
+      {{"sign", l.by_digest, missing, "--key", k.key.string()}},     // second image missing
+      {{"sign", l.by_digest, "bad ref!", "--key", k.key.string()}},  // second image malformed
+      {{"sign", l.by_digest, "--key", (dir / "nokey").string()}},    // key file missing
+      {{"sign", l.by_digest, "--key", pub_as_key.string()}},         // a public key
       {{"sign", l.by_digest, "--key", k.key.string(), "--target-repository", missing}},  // tag in target
       {{"verify", l.by_digest, "--key", k.pub.string(), "--output", "yaml"}},
       {{"verify", missing, "--key", k.pub.string()}},

@@ -56,8 +56,8 @@ Result<std::optional<oci::Manifest>> read_tagged_manifest(oci::Store& store, con
 
 }  // namespace
 
-Result<oci::Descriptor> append_legacy_signature(oci::Store& store, const oci::Digest& image, std::string_view payload,
-                                                std::string_view signature) {
+Result<oci::Descriptor> append_legacy_signature(oci::Store& store, const oci::Digest& image,
+                                                std::string_view payload, std::string_view signature) {
   std::string tag = legacy_signature_tag(image);
   std::string what = "write " + tag + " to " + store.name();
   auto existing = read_tagged_manifest(store, tag);
@@ -85,15 +85,18 @@ Result<oci::Descriptor> append_legacy_signature(oci::Store& store, const oci::Di
   manifest["config"] = oci::descriptor_json(config_desc, oci::ManifestStyle::cosign);
   manifest["layers"] = std::move(layers_json);
 
-  if (auto r = store.push_blob_bytes(layer, payload); !r) return std::unexpected(r.error().with_context(what));
-  if (auto r = store.push_blob_bytes(config_desc, config); !r) return std::unexpected(r.error().with_context(what));
+  if (auto r = store.push_blob_bytes(layer, payload); !r)
+    return std::unexpected(r.error().with_context(what));
+  if (auto r = store.push_blob_bytes(config_desc, config); !r)
+    return std::unexpected(r.error().with_context(what));
   auto pushed = store.push_manifest(dump(manifest), oci::media_type::kOciManifest, tag);
   if (!pushed) return std::unexpected(pushed.error().with_context(what));
   return pushed;
 }
 
 Result<std::optional<std::vector<LegacyLayer>>> read_legacy_layers(oci::Store& store, const std::string& tag,
-                                                                   std::size_t max_layers, std::size_t& total) {
+                                                                   std::size_t max_layers,
+                                                                   std::size_t& total) {
   total = 0;
   auto manifest = read_tagged_manifest(store, tag);
   if (!manifest) return std::unexpected(manifest.error().with_context("read " + tag + " in " + store.name()));
@@ -104,7 +107,8 @@ Result<std::optional<std::vector<LegacyLayer>>> read_legacy_layers(oci::Store& s
     if (out.size() >= max_layers) break;
     LegacyLayer item;
     item.layer = layer;
-    if (auto it = layer.annotations.find(std::string(kCosignSignatureAnnotation)); it != layer.annotations.end()) {
+    if (auto it = layer.annotations.find(std::string(kCosignSignatureAnnotation));
+        it != layer.annotations.end()) {
       auto sig = base64_decode(it->second);
       if (sig) {
         item.signature = std::move(*sig);

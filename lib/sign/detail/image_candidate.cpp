@@ -34,11 +34,12 @@ bool is_network(const Error& error) { return error.category == ErrorCategory::ne
 
 std::string check_annotations(const Ordered& annotations, const SignatureAnnotations& required) {
   for (const auto& [key, value] : required) {
-    if (!annotations.is_object() || !annotations.contains(key)) return "annotation \"" + key + "\" is missing";
+    if (!annotations.is_object() || !annotations.contains(key))
+      return "annotation \"" + key + "\" is missing";
     const Ordered& actual = annotations.at(key);
     if (!actual.is_string() || actual.get<std::string>() != value) {
-      return "annotation \"" + key + "\" is " + actual.dump(-1, ' ', false, Ordered::error_handler_t::replace) +
-             ", required \"" + value + "\"";
+      return "annotation \"" + key + "\" is " +
+             actual.dump(-1, ' ', false, Ordered::error_handler_t::replace) + ", required \"" + value + "\"";
     }
   }
   return {};
@@ -68,7 +69,8 @@ Result<CandidateResult> verify_bundle_referrer(oci::Store& store, const oci::Des
   }
   const oci::Descriptor& layer = manifest->layers[0];
   r.media_type = layer.media_type;
-  if (!bundle_version(layer.media_type)) return reject("unknown bundle media type \"" + layer.media_type + "\"");
+  if (!bundle_version(layer.media_type))
+    return reject("unknown bundle media type \"" + layer.media_type + "\"");
   if (layer.size < 0 || static_cast<std::uint64_t>(layer.size) > limits::kMaxBundleBytes) {
     return reject("bundle layer of " + std::to_string(layer.size) + " bytes exceeds the limit of " +
                   std::to_string(limits::kMaxBundleBytes));
@@ -99,7 +101,8 @@ Result<CandidateResult> verify_bundle_referrer(oci::Store& store, const oci::Des
     return reject("statement predicateType \"" + r.predicate_type + "\" is not an image signature (" +
                   std::string(kCosignSignPredicateType) + ")");
   }
-  if (auto why = check_annotations(r.annotations, options.required_annotations); !why.empty()) return reject(why);
+  if (auto why = check_annotations(r.annotations, options.required_annotations); !why.empty())
+    return reject(why);
   r.ok = true;
   return r;
 }
@@ -119,7 +122,8 @@ CandidateResult verify_legacy_layer(const LegacyLayer& layer, std::size_t index,
   if (layer.layer.media_type != kSimpleSigningMediaType) {
     return reject("layer media type \"" + layer.layer.media_type + "\" is not a simple-signing payload");
   }
-  if (layer.signature.empty()) return reject("layer has no " + std::string(kCosignSignatureAnnotation) + " annotation");
+  if (layer.signature.empty())
+    return reject("layer has no " + std::string(kCosignSignatureAnnotation) + " annotation");
   if (trusted.keys.empty()) return reject("no trusted public key given");
   std::string last_reason;
   for (const PublicKey& key : trusted.keys) {
@@ -139,7 +143,8 @@ CandidateResult verify_legacy_layer(const LegacyLayer& layer, std::size_t index,
   if (payload->image != image) {
     return reject("signature is for " + payload->image.str() + ", not " + image.str());
   }
-  if (auto why = check_annotations(r.annotations, options.required_annotations); !why.empty()) return reject(why);
+  if (auto why = check_annotations(r.annotations, options.required_annotations); !why.empty())
+    return reject(why);
   r.ok = true;
   return r;
 }

@@ -43,7 +43,8 @@ TEST(Artifact, CosignStyleMemberOrder) {
   Descriptor layer = Descriptor::of("bundle", "application/vnd.dev.sigstore.bundle.v0.3+json");
   layer.annotations["org.opencontainers.image.title"] = "t";
   m.layers.push_back(layer);
-  m.annotations = {{"org.opencontainers.image.created", "2024-01-02T03:04:05Z"}, {"dev.sigstore.bundle.content", "dsse-envelope"}};
+  m.annotations = {{"org.opencontainers.image.created", "2024-01-02T03:04:05Z"},
+                   {"dev.sigstore.bundle.content", "dsse-envelope"}};
   m.style = ManifestStyle::cosign;
   std::string expected =
       std::string(R"({"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json",)") +
@@ -70,8 +71,8 @@ TEST(Artifact, OrasStyleMemberOrderAndItParses) {
       R"("config":{"mediaType":"application/vnd.oci.empty.v1+json",)" +
       R"("digest":"sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a","size":2,"data":"e30="},)" +
       R"("layers":[{"mediaType":"text/plain","digest":")" + m.layers[0].digest.str() + R"(","size":3}],)" +
-      R"("subject":{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":")" + m.subject.digest.str() +
-      R"(","size":5}})";
+      R"("subject":{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":")" +
+      m.subject.digest.str() + R"(","size":5}})";
   EXPECT_EQ(raw, expected);
   auto parsed = Manifest::parse(raw);
   ASSERT_TRUE(parsed) << parsed.error().message;
@@ -110,8 +111,9 @@ TEST(Artifact, AttachOnLayoutIsFoundByReferrers) {
   auto image = test::write_test_image(**store, {.tag = "v1"});
   ASSERT_TRUE(image) << image.error().message;
   Annotations ann{{"k", "v"}};
-  auto pushed = attach_artifact(**store, image->manifest, "application/vnd.example+json",
-                                {{"text/plain", "hello", {{std::string(kAnnotationTitle), "hello.txt"}}}}, ann);
+  auto pushed =
+      attach_artifact(**store, image->manifest, "application/vnd.example+json",
+                      {{"text/plain", "hello", {{std::string(kAnnotationTitle), "hello.txt"}}}}, ann);
   ASSERT_TRUE(pushed) << pushed.error().message;
   EXPECT_EQ(pushed->artifact_type, "application/vnd.example+json");
   EXPECT_EQ(pushed->annotations, ann);
@@ -173,9 +175,11 @@ TEST(Artifact, RegistryFallbackIndexCarriesArtifactTypeAndAnnotations) {
   ASSERT_TRUE(store) << store.error().message;
   auto image = test::write_test_image(**store, {.tag = "v1"});
   ASSERT_TRUE(image) << image.error().message;
-  Annotations ann{{"dev.sigstore.bundle.content", "dsse-envelope"}, {"org.opencontainers.image.created", "2024-01-01T00:00:00Z"}};
+  Annotations ann{{"dev.sigstore.bundle.content", "dsse-envelope"},
+                  {"org.opencontainers.image.created", "2024-01-01T00:00:00Z"}};
   auto pushed = attach_artifact(**store, image->manifest, "application/vnd.dev.sigstore.bundle.v0.3+json",
-                                {{"application/vnd.dev.sigstore.bundle.v0.3+json", "{}", {}}}, ann, ManifestStyle::cosign);
+                                {{"application/vnd.dev.sigstore.bundle.v0.3+json", "{}", {}}}, ann,
+                                ManifestStyle::cosign);
   ASSERT_TRUE(pushed) << pushed.error().message;
 
   // Distribution 2.8 has no referrers API: the tag-schema index is what other tools read.

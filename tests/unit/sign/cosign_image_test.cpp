@@ -22,8 +22,9 @@ const char* kVectorDigest = "sha256:d34db33fd34db33fd34db33fd34db33fd34db33fd34d
 oci::Digest vector_digest() { return *oci::Digest::parse(kVectorDigest); }
 
 TEST(CosignImage, StatementAsCosignV3WritesIt) {
-  EXPECT_EQ(image_signature_statement(vector_digest(), {}),
-            R"({"_type":"https://in-toto.io/Statement/v1","subject":[{"digest":{"sha256":"d34db33fd34db33fd34db33fd34db33fd34db33fd34db33fd34db33fd34db33f"},"annotations":{}}],"predicateType":"https://sigstore.dev/cosign/sign/v1","predicate":{}})");
+  EXPECT_EQ(
+      image_signature_statement(vector_digest(), {}),
+      R"({"_type":"https://in-toto.io/Statement/v1","subject":[{"digest":{"sha256":"d34db33fd34db33fd34db33fd34db33fd34db33fd34db33fd34db33fd34db33f"},"annotations":{}}],"predicateType":"https://sigstore.dev/cosign/sign/v1","predicate":{}})");
   std::string with = image_signature_statement(vector_digest(), {{"z", "1"}, {"a", "b"}});
   EXPECT_NE(with.find(R"("annotations":{"a":"b","z":"1"})"), std::string::npos) << with;
   auto parsed = parse_statement(with);
@@ -37,10 +38,12 @@ TEST(CosignImage, StatementAsCosignV3WritesIt) {
 
 TEST(CosignImage, SimpleSigningMatchesSigstoreVectors) {
   // sigstore/sigstore pkg/signature/payload TestMarshalCosign "no claims".
-  EXPECT_EQ(simple_signing_payload("example.com/test/image", vector_digest(), {}),
-            R"({"critical":{"identity":{"docker-reference":"example.com/test/image"},"image":{"docker-manifest-digest":"sha256:d34db33fd34db33fd34db33fd34db33fd34db33fd34db33fd34db33fd34db33f"},"type":"cosign container image signature"},"optional":null})");
-  EXPECT_EQ(simple_signing_payload("example.com/atomic/test/image", vector_digest(), {{"creator", "atomic"}}),
-            R"({"critical":{"identity":{"docker-reference":"example.com/atomic/test/image"},"image":{"docker-manifest-digest":"sha256:d34db33fd34db33fd34db33fd34db33fd34db33fd34db33fd34db33fd34db33f"},"type":"cosign container image signature"},"optional":{"creator":"atomic"}})");
+  EXPECT_EQ(
+      simple_signing_payload("example.com/test/image", vector_digest(), {}),
+      R"({"critical":{"identity":{"docker-reference":"example.com/test/image"},"image":{"docker-manifest-digest":"sha256:d34db33fd34db33fd34db33fd34db33fd34db33fd34db33fd34db33fd34db33f"},"type":"cosign container image signature"},"optional":null})");
+  EXPECT_EQ(
+      simple_signing_payload("example.com/atomic/test/image", vector_digest(), {{"creator", "atomic"}}),
+      R"({"critical":{"identity":{"docker-reference":"example.com/atomic/test/image"},"image":{"docker-manifest-digest":"sha256:d34db33fd34db33fd34db33fd34db33fd34db33fd34db33fd34db33fd34db33f"},"type":"cosign container image signature"},"optional":{"creator":"atomic"}})");
 }
 
 TEST(CosignImage, ParseSimpleSigning) {
@@ -67,8 +70,10 @@ TEST(CosignImage, AnnotationsAndTags) {
   EXPECT_EQ(kv->second, "prod=eu");
   EXPECT_FALSE(parse_annotation("novalue"));
   EXPECT_FALSE(parse_annotation("=x"));
-  EXPECT_EQ(legacy_signature_tag(vector_digest()), "sha256-d34db33fd34db33fd34db33fd34db33fd34db33fd34db33fd34db33fd34db33f.sig");
-  EXPECT_EQ(legacy_attestation_tag(vector_digest()), "sha256-d34db33fd34db33fd34db33fd34db33fd34db33fd34db33fd34db33fd34db33f.att");
+  EXPECT_EQ(legacy_signature_tag(vector_digest()),
+            "sha256-d34db33fd34db33fd34db33fd34db33fd34db33fd34db33fd34db33fd34db33f.sig");
+  EXPECT_EQ(legacy_attestation_tag(vector_digest()),
+            "sha256-d34db33fd34db33fd34db33fd34db33fd34db33fd34db33fd34db33fd34db33f.att");
 }
 
 SignImageOptions with_annotations(SignatureAnnotations annotations) {
