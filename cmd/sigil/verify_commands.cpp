@@ -158,6 +158,9 @@ Result<void> run_verify(Args args) {
         "  - Only image signatures counted (cosign sign/v1 statements and simple-signing payloads)\n"
         "  - Transparency-log entries were not checked (key signatures)\n",
         stderr);
+    if (!verify_options.required_annotations.empty()) {
+      std::fputs("  - The required annotations (-a) were signed with the required values\n", stderr);
+    }
   }
   return {};
 }
