@@ -63,7 +63,8 @@ Result<sign::PrivateKey> load_signing_key(const std::string& path) {
   auto text = read_file(path, kMaxKeyFileBytes);
   if (!text) return std::unexpected(text.error());
   sign::SecretBytes pem = sign::SecretBytes::adopt(*text);
-  warn_if_readable_by_others(path);
+  // Only a private key is worth the warning; a public key given by mistake gets one error line.
+  if (pem.reveal().find("PRIVATE KEY-----") != std::string_view::npos) warn_if_readable_by_others(path);
   // Only encrypted keys need a password; plain ones must not prompt.
   sign::SecretBytes password;
   if (pem.reveal().find("-----BEGIN ENCRYPTED") != std::string_view::npos) {
