@@ -7,6 +7,7 @@
 #include <set>
 
 #include "cmd/sigil/cli.hpp"
+#include "cmd/sigil/key_files.hpp"
 #include "common/file.hpp"
 #include "oci/artifact.hpp"
 #include "oci/copy.hpp"
@@ -15,6 +16,9 @@
 #include "sbom/filetree/dir_tree.hpp"
 #include "sbom/filetree/image_tree.hpp"
 #include "sbom/formats/format.hpp"
+#include "sign/cosign_image.hpp"
+#include "sign/signer.hpp"
+#include "sign/statement.hpp"
 
 namespace sigil::cli {
 namespace {
@@ -67,6 +71,28 @@ struct Cataloged {
   oci::Descriptor manifest;  // the platform manifest cataloged
 };
 
+// The in-toto predicateType of an SBOM format (what cosign attest --type cyclonedx|spdxjson writes).
+std::string_view predicate_type(const sbom::Format& format) {
+  return format.kind == sbom::Format::Kind::cyclonedx_json ? "https://cyclonedx.org/bom" : "https://spdx.dev/Document";
+}
+
+// Signs an in-toto statement (subject: the cataloged manifest, predicate: the SBOM) into a
+// Sigstore bundle and pushes it as a referrer, as `sigil sign` pushes image signatures.
+Result<oci::Descriptor> attest(sign::Signer& signer, oci::Store& store, const oci::Descriptor& manifest,
+                               const std::string& name, const sbom::Format& format, const std::string& document) {
+  sign::Statement statement;
+  sign::Subject subject;
+  subject.name = name;
+  subject.digest[std::string(oci::algorithm_name(manifest.digest.algorithm()))] = manifest.digest.hex();
+  statement.subjects.push_back(subject);
+  statement.predicate_type = std::string(predicate_type(format));
+  statement.predicate = nlohmann::ordered_json::parse(document, nullptr, /*allow_exceptions=*/false);
+  if (statement.predicate.is_discarded()) return fail(ErrorCategory::internal, "attest: the SBOM is not JSON");
+  auto bundle = sign::sign_dsse_bundle(signer, sign::kInTotoPayloadType, sign::serialize_statement(statement));
+  if (!bundle) return std::unexpected(bundle.error());
+  return sign::attach_bundle(store, manifest, *bundle, statement.predicate_type, oci::creation_time());
+}
+
 Result<Cataloged> catalog_source(const std::string& source, const cxxopts::ParseResult& p) {
   auto catalogers = sbom::all_catalogers();
   if (source.starts_with("dir:")) {
@@ -108,7 +134,11 @@ Result<void> run_sbom(Args args) {
                    "one may go to stdout (default: cyclonedx-json)", cxxopts::value<std::vector<std::string>>(), "FORMAT[=FILE]")
       ("platform", "Platform to catalog from an index (default: the host's)", cxxopts::value<std::string>(), "OS/ARCH[/VARIANT]")
       ("attach", "Also push each SBOM as a referrer of the image (artifactType application/vnd.cyclonedx+json "
-                 "or application/spdx+json)");
+                 "or application/spdx+json)")
+      ("attest", "Also push each SBOM as a signed in-toto statement (Sigstore bundle referrer; predicateType "
+                 "https://cyclonedx.org/bom or https://spdx.dev/Document); needs --key")
+      ("key", "Private key for --attest (cosign format or PEM; password from SIGIL_PASSWORD/COSIGN_PASSWORD)",
+       cxxopts::value<std::string>(), "FILE");
   add_global_options(options);
   auto parsed = parse_args(options, args, "sbom");
   if (!parsed) return std::unexpected(parsed.error());
@@ -123,6 +153,18 @@ Result<void> run_sbom(Args args) {
   bool attach = p.count("attach") > 0;
   if (attach && (*sources)[0].starts_with("dir:")) {
     return std::unexpected(usage_error("sbom", "--attach needs an image, not a directory"));
+  }
+  bool attest_wanted = p.count("attest") > 0;
+  if (attest_wanted != (p.count("key") > 0)) return std::unexpected(usage_error("sbom", "--attest and --key go together"));
+  if (attest_wanted && (*sources)[0].starts_with("dir:")) {
+    return std::unexpected(usage_error("sbom", "--attest needs an image, not a directory"));
+  }
+  // The key (and its password) first: a wrong password should not cost a catalog run.
+  std::optional<sign::KeySigner> signer;
+  if (attest_wanted) {
+    auto key = load_signing_key(p["key"].as<std::string>());
+    if (!key) return std::unexpected(key.error());
+    signer.emplace(std::move(*key));
   }
 
   auto cataloged = catalog_source((*sources)[0], p);
@@ -158,6 +200,14 @@ Result<void> run_sbom(Args args) {
                                          {{std::string(oci::kAnnotationCreated), oci::creation_time()}});
       if (!pushed) return std::unexpected(pushed.error().with_context("attach " + format.name()));
       std::fprintf(stderr, "sigil sbom: attached %s as %s\n", format.name().c_str(), pushed->digest.str().c_str());
+    }
+  }
+  if (signer) {
+    for (std::size_t i = 0; i < outputs->size(); ++i) {
+      const auto& format = (*outputs)[i].format;
+      auto pushed = attest(*signer, *cataloged->store, cataloged->manifest, (*sources)[0], format, documents[i]);
+      if (!pushed) return std::unexpected(pushed.error().with_context("attest " + format.name()));
+      std::fprintf(stderr, "sigil sbom: attested %s as %s\n", format.name().c_str(), pushed->digest.str().c_str());
     }
   }
   if (!inventory->warnings.empty() && (is_terminal(stderr) || global_options(p).verbose)) {

@@ -11,6 +11,10 @@
 #include "e2e/run_sigil.hpp"
 #include "oci/layout_store.hpp"
 #include "sbom/formats/spdx.hpp"
+#include "sign/bundle.hpp"
+#include "sign/dsse.hpp"
+#include "sign/keys.hpp"
+#include "sign/statement.hpp"
 #include "support/temp_dir.hpp"
 #include "unit/sbom/sbom_image.hpp"
 
@@ -167,6 +171,39 @@ TEST_F(SbomImage, AttachPushesEachDocumentAsAReferrer) {
   }
   auto on_dir = test::run_sigil({"sbom", "dir:" + dir.path().string(), "--attach"});
   EXPECT_EQ(on_dir.exit_code, 2);
+}
+
+TEST_F(SbomImage, AttestPushesASignedStatementPerFormat) {
+  std::string prefix = (dir.path() / "cosign").string();
+  std::vector<std::string> env{"SIGIL_PASSWORD=pw"};
+  ASSERT_EQ(test::run_sigil({"generate-key-pair", "--output-key-prefix", prefix}, std::chrono::seconds(60), env).exit_code, 0);
+  auto r = test::run_sigil({"sbom", ref, "--attest", "--key", prefix + ".key", "-o", "cyclonedx-json", "-o",
+                            "spdx-json=" + (dir.path() / "s.json").string()},
+                           std::chrono::seconds(120), env);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto public_key = sign::load_public_key(read_file(prefix + ".pub", 1 << 16).value());
+  ASSERT_TRUE(public_key) << public_key.error().message;
+  auto store = oci::LayoutStore::open(dir.path() / "layout", false);
+  ASSERT_TRUE(store);
+  auto refs = (*store)->referrers(oci::Digest::parse(digest).value(), "application/vnd.dev.sigstore.bundle.v0.3+json");
+  ASSERT_TRUE(refs) << refs.error().message;
+  std::set<std::string> types;
+  for (const auto& d : *refs) {
+    types.insert(d.annotations.at("dev.sigstore.bundle.predicateType"));
+    auto m = oci::Manifest::parse((*store)->fetch_manifest(d).value()).value();
+    auto bundle = sign::parse_bundle((*store)->fetch_blob_bytes(m.layers.at(0), 1 << 24).value());
+    ASSERT_TRUE(bundle) << bundle.error().message;
+    const auto* envelope = std::get_if<sign::Envelope>(&bundle->content);
+    ASSERT_NE(envelope, nullptr);
+    EXPECT_TRUE(sign::verify_envelope(public_key->get(), *envelope));  // signed by our key
+    auto statement = sign::parse_statement(envelope->payload);
+    ASSERT_TRUE(statement) << statement.error().message;
+    EXPECT_TRUE(sign::has_subject_digest(*statement, oci::Digest::parse(digest).value()));
+    EXPECT_EQ(statement->predicate_type, d.annotations.at("dev.sigstore.bundle.predicateType"));
+  }
+  EXPECT_EQ(types, (std::set<std::string>{"https://cyclonedx.org/bom", "https://spdx.dev/Document"}));
+  auto no_key = test::run_sigil({"sbom", ref, "--attest"});
+  EXPECT_EQ(no_key.exit_code, 2);
 }
 
 TEST_F(SbomImage, UsageErrorsWriteNothing) {
