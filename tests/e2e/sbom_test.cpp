@@ -222,5 +222,35 @@ TEST_F(SbomImage, UsageErrorsWriteNothing) {
   EXPECT_EQ(r.exit_code, 2);
 }
 
+TEST(SbomIndex, PlatformPicksTheManifest) {
+  test::TempDir dir;
+  auto store = oci::LayoutStore::open(dir.path(), true);
+  ASSERT_TRUE(store);
+  auto status = [](const std::string& name) {
+    return test::file("var/lib/dpkg/status", "Package: " + name + "\nStatus: install ok installed\nVersion: 1\nArchitecture: all\n");
+  };
+  auto amd = test::write_sbom_image(**store, {{status("only-on-amd64")}}, "amd");
+  auto arm = test::write_sbom_image(**store, {{status("only-on-arm64")}}, "arm");
+  ASSERT_TRUE(amd && arm);
+  oci::Index index;
+  index.media_type = std::string(oci::media_type::kOciIndex);
+  oci::Descriptor a = *amd;
+  a.platform = oci::Platform{"linux", "amd64", "", "", {}};
+  oci::Descriptor b = *arm;
+  b.platform = oci::Platform{"linux", "arm64", "v8", "", {}};
+  index.manifests = {a, b};
+  ASSERT_TRUE((*store)->push_manifest(index.serialize(), oci::media_type::kOciIndex, "multi"));
+  std::string ref = "oci:" + dir.path().string() + ":multi";
+  for (const auto& [platform, want] : std::vector<std::pair<std::string, std::string>>{
+           {"linux/amd64", "only-on-amd64"}, {"linux/arm64", "only-on-arm64"}}) {
+    auto r = test::run_sigil({"sbom", ref, "--platform", platform});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.out.find("\"" + want + "\""), std::string::npos) << platform;
+  }
+  auto none = test::run_sigil({"sbom", ref, "--platform", "linux/s390x"});
+  EXPECT_EQ(none.exit_code, 2) << none.err;
+  EXPECT_EQ(none.stderr_lines(), 1u) << none.err;
+}
+
 }  // namespace
 }  // namespace sigil
