@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <regex>
 
 #include "build/dockerfile/detail/duration.hpp"
 #include "build/dockerfile/detail/flags.hpp"
@@ -94,8 +93,9 @@ Parsed<InstructionValue> parse_from(const Node& node) {
   if (a.size() == 3 && upper(a[1]) == "AS") {
     std::string name = a[2];
     for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    static const std::regex valid("^[a-z][a-z0-9-_.]*$");
-    if (!std::regex_match(name, valid)) {
+    // ^[a-z][a-z0-9-_.]*$
+    const auto valid_char = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.'; };
+    if (name.empty() || name[0] < 'a' || name[0] > 'z' || !std::all_of(name.begin(), name.end(), valid_char)) {
       return std::unexpected("invalid name for build stage: \"" + a[2] + "\", name can't start with a number or contain symbols");
     }
     from.name = name;
@@ -207,9 +207,19 @@ Parsed<InstructionValue> parse_onbuild(const Node& node) {
   const std::string trigger = upper(detail::trim_space(node.child->keyword_as_written));
   if (trigger == "ONBUILD") return std::unexpected("Chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed");
   if (trigger == "MAINTAINER" || trigger == "FROM") return std::unexpected(trigger + " isn't allowed as an ONBUILD trigger");
-  static const std::regex prefix(R"(^\s*[oO][nN][bB][uU][iI][lL][dD]\s*)");
+  // BuildKit removes (?i)^\s*ONBUILD\s* from the original line.
   OnbuildInstruction out;
-  out.expression = std::regex_replace(node.original, prefix, "", std::regex_constants::format_first_only);
+  std::string_view expr = node.original;
+  const auto skip_space = [&] {
+    while (!expr.empty() && (expr.front() == ' ' || expr.front() == '\t' || expr.front() == '\n' ||
+                             expr.front() == '\f' || expr.front() == '\r')) {
+      expr.remove_prefix(1);
+    }
+  };
+  skip_space();
+  if (upper(expr.substr(0, 7)) == "ONBUILD") expr.remove_prefix(7);
+  skip_space();
+  out.expression = std::string(expr);
   for (const auto& h : node.heredocs) out.expression += "\n" + h.content + h.name;
   out.trigger = trigger;
   return out;

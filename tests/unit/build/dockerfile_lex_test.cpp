@@ -159,6 +159,30 @@ TEST(ShellLex, HeredocBodiesKeepQuotes) {
   EXPECT_EQ(*r, "echo \"hello world\" 'and world'\n");
 }
 
+TEST(ShellLex, ManyWildcardsStayFast) {
+  // Backtracking without memory would take exponential time here.
+  Environment env;
+  env.set("V", std::string(200, 'a'));
+  std::string pattern;
+  for (int i = 0; i < 20; ++i) pattern += "*a";
+  auto r = expand_word("${V#" + pattern + "b}", env);
+  ASSERT_TRUE(r.has_value()) << r.error().message;
+  EXPECT_EQ(r->size(), 200u);  // no match: unchanged
+  auto all = expand_word("${V//" + pattern + "b/x}", env);
+  ASSERT_TRUE(all.has_value());
+  EXPECT_EQ(all->size(), 200u);
+  std::string too_many;
+  for (int i = 0; i < 300; ++i) too_many += "*";
+  auto refused = expand_word("${V#" + too_many + "}", env);
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_NE(refused.error().message.find("wildcards"), std::string::npos);
+  // A long literal pattern is matched without deep recursion.
+  env.set("L", std::string(60000, 'b') + "c");
+  auto lit = expand_word("${L#" + std::string(60000, 'b') + "}", env);
+  ASSERT_TRUE(lit.has_value());
+  EXPECT_EQ(*lit, "c");
+}
+
 TEST(ShellLex, ErrorNamesTheInput) {
   auto r = expand_word("x ${UNSET:?needed}", Environment{});
   ASSERT_FALSE(r.has_value());

@@ -2,10 +2,12 @@
 // one-line located errors.
 #include <gtest/gtest.h>
 
+#include <random>
 #include <string>
 
 #include "build/dockerfile/ast.hpp"
 #include "build/dockerfile/dockerfile.hpp"
+#include "build/dockerfile/scope.hpp"
 #include "common/limits.hpp"
 
 namespace sigil::build::dockerfile {
@@ -122,6 +124,47 @@ TEST(Dockerfile, FindStageByNameOrIndex) {
   EXPECT_EQ(df->find_stage("final")->index, 2u);
   EXPECT_EQ(df->find_stage("3"), nullptr);
   EXPECT_EQ(df->find_stage("missing"), nullptr);
+}
+
+TEST(DockerfileParser, HostileInputNeverCrashesAndErrorsStayOneLine) {
+  // Random Dockerfiles from the characters and words that drive the parser's states.
+  const std::vector<std::string> pieces = {
+      "FROM ", "RUN ", "COPY ", "ADD ", "ENV ", "ARG ", "LABEL ", "ONBUILD ", "HEALTHCHECK ", "CMD ",
+      "SHELL ", "EXPOSE ", "VOLUME ", "USER ", "x", "a=b", " ", "\t", "\n", "\r\n", "\\", "`", "\"",
+      "'", "$", "${", "}", ":-", ":?", "#", "/", "%%", "##", "<<", "<<-", "EOF", "\"EOF\"", "[", "]",
+      ",", "--", "--from=", "--mount=", "=", "# escape=`\n", "# syntax=x\n", "\xc3\xa9", "*", "?"};
+  std::mt19937 rng(20261126);
+  std::uniform_int_distribution<std::size_t> pick(0, pieces.size() - 1);
+  std::uniform_int_distribution<int> length(1, 60);
+  int parsed = 0;
+  for (int round = 0; round < 3000; ++round) {
+    std::string text = round % 3 == 0 ? "" : "FROM x\n";
+    for (int i = length(rng); i > 0; --i) text += pieces[pick(rng)];
+    auto df = parse_dockerfile(text, "Dockerfile");
+    if (!df) {
+      EXPECT_EQ(df.error().message.find('\n'), std::string::npos) << df.error().message;
+      EXPECT_EQ(df.error().category, ErrorCategory::input);
+      continue;
+    }
+    ++parsed;
+    // Expanding whatever was parsed must not crash either.
+    auto global = GlobalScope::evaluate(df->global_args, {}, Environment{}, df->directives.escape_char,
+                                        df->filename, df->text);
+    if (!global) continue;
+    for (const auto& stage : df->stages) {
+      (void)expand_word(stage.from.image, global->env(), df->directives.escape_char);
+      StageScope scope(*global, {}, Environment{}, Environment{}, df->directives.escape_char);
+      for (const auto& inst : stage.instructions) {
+        if (const auto* env = std::get_if<EnvInstruction>(&inst.value)) (void)scope.apply_env(*env);
+        if (const auto* arg = std::get_if<ArgInstruction>(&inst.value)) (void)scope.apply_arg(*arg);
+        if (const auto* copy = std::get_if<CopyInstruction>(&inst.value)) {
+          for (const auto& src : copy->sources) (void)scope.expand(src);
+          for (const auto& in : copy->inline_sources) (void)expand_heredoc(in.data, scope.env());
+        }
+      }
+    }
+  }
+  EXPECT_GT(parsed, 100);  // the generator also produces valid files
 }
 
 }  // namespace

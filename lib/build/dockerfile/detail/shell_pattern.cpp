@@ -9,6 +9,9 @@
 namespace sigil::build::dockerfile::detail {
 namespace {
 
+// Each `*` is one level of backtracking recursion.
+constexpr std::size_t kMaxStars = 256;
+
 struct Token {
   enum Kind { literal, one, many } kind = literal;
   char32_t ch = 0;
@@ -33,9 +36,11 @@ std::string encode(std::u32string_view text) {
 std::expected<std::vector<Token>, std::string> compile(std::string_view pattern) {
   const std::u32string p = decode(pattern);
   std::vector<Token> tokens;
+  std::size_t stars = 0;
   for (std::size_t i = 0; i < p.size(); ++i) {
     const char32_t c = p[i];
     if (c == U'*') {
+      if (++stars > kMaxStars) return std::unexpected("more than " + std::to_string(kMaxStars) + " wildcards");
       tokens.push_back({Token::many, 0});
     } else if (c == U'?') {
       tokens.push_back({Token::one, 0});
@@ -56,31 +61,67 @@ std::expected<std::vector<Token>, std::string> compile(std::string_view pattern)
 }
 
 // Leftmost-first backtracking from `start`: stars try the longest run first when greedy, the
-// shortest first otherwise, which is the order Go's regexp (Perl semantics) prefers.
-std::optional<std::size_t> match_at(const std::vector<Token>& tokens, std::size_t ti,
-                                    const std::u32string& value, std::size_t vi, bool greedy) {
-  if (ti == tokens.size()) return vi;
-  const Token& t = tokens[ti];
-  if (t.kind == Token::literal) {
-    if (vi < value.size() && value[vi] == t.ch) return match_at(tokens, ti + 1, value, vi + 1, greedy);
+// shortest first otherwise, which is the order Go's regexp (Perl semantics) prefers. A
+// (token, position) pair that failed once always fails, so failures are remembered: patterns
+// with many stars stay polynomial instead of exponential.
+class Matcher {
+ public:
+  Matcher(const std::vector<Token>& tokens, const std::u32string& value, bool greedy)
+      : tokens_(tokens), value_(value), greedy_(greedy), entry_(tokens.size() + 1, 0) {
+    // Matching is entered only at token 0 and right after each star: one memo row per entry.
+    std::size_t rows = 1;
+    for (std::size_t i = 0; i < tokens.size(); ++i) {
+      if (tokens[i].kind == Token::many) entry_[i + 1] = rows++;
+    }
+    failed_.assign(rows * (value.size() + 1), false);
+  }
+
+  std::optional<std::size_t> at(std::size_t ti, std::size_t vi) {
+    if (ti == tokens_.size()) return vi;
+    const std::size_t key = entry_[ti] * (value_.size() + 1) + vi;
+    if (failed_[key]) return std::nullopt;
+    auto r = step(ti, vi);
+    if (!r) failed_[key] = true;
+    return r;
+  }
+
+ private:
+  std::optional<std::size_t> step(std::size_t ti, std::size_t vi) {
+    // Runs of literals and `?` are matched in a loop: only stars recurse, so the depth is the
+    // number of stars (capped in compile()).
+    while (ti < tokens_.size() && tokens_[ti].kind != Token::many) {
+      const Token& t = tokens_[ti];
+      if (vi >= value_.size()) return std::nullopt;
+      if (t.kind == Token::literal ? value_[vi] != t.ch : value_[vi] == U'\n') return std::nullopt;
+      ++ti;
+      ++vi;
+    }
+    if (ti == tokens_.size()) return vi;
+    std::size_t max = vi;
+    while (max < value_.size() && value_[max] != U'\n') ++max;
+    if (greedy_) {
+      for (std::size_t end = max + 1; end-- > vi;) {
+        if (auto r = at(ti + 1, end)) return r;
+      }
+    } else {
+      for (std::size_t end = vi; end <= max; ++end) {
+        if (auto r = at(ti + 1, end)) return r;
+      }
+    }
     return std::nullopt;
   }
-  if (t.kind == Token::one) {
-    if (vi < value.size() && value[vi] != U'\n') return match_at(tokens, ti + 1, value, vi + 1, greedy);
-    return std::nullopt;
-  }
-  std::size_t max = vi;
-  while (max < value.size() && value[max] != U'\n') ++max;
-  if (greedy) {
-    for (std::size_t end = max + 1; end-- > vi;) {
-      if (auto r = match_at(tokens, ti + 1, value, end, greedy)) return r;
-    }
-  } else {
-    for (std::size_t end = vi; end <= max; ++end) {
-      if (auto r = match_at(tokens, ti + 1, value, end, greedy)) return r;
-    }
-  }
-  return std::nullopt;
+
+  const std::vector<Token>& tokens_;
+  const std::u32string& value_;
+  bool greedy_;
+  std::vector<std::size_t> entry_;
+  std::vector<bool> failed_;
+};
+
+std::optional<std::size_t> match_at(const std::vector<Token>& tokens, const std::u32string& value, std::size_t vi,
+                                    bool greedy) {
+  Matcher m(tokens, value, greedy);
+  return m.at(0, vi);
 }
 
 std::string invalid(std::string_view pattern, const std::string& why) {
@@ -90,7 +131,7 @@ std::string invalid(std::string_view pattern, const std::string& why) {
 std::expected<std::u32string, std::string> trim_prefix_tokens(const std::vector<Token>& tokens,
                                                               const std::u32string& value,
                                                               bool greedy) {
-  if (auto end = match_at(tokens, 0, value, 0, greedy)) return value.substr(*end);
+  if (auto end = match_at(tokens, value, 0, greedy)) return value.substr(*end);
   return value;
 }
 
@@ -124,9 +165,11 @@ std::expected<std::string, std::string> replace_pattern(std::string_view pattern
   if (!tokens) return std::unexpected(invalid(pattern, tokens.error()));
   const std::u32string v = decode(value);
   const std::u32string repl = decode(replacement);
+  // One matcher for every start: a failure at (token, position) does not depend on the start.
+  Matcher matcher(*tokens, v, true);
   const auto find = [&](std::size_t from) -> std::optional<std::pair<std::size_t, std::size_t>> {
     for (std::size_t s = from; s <= v.size(); ++s) {
-      if (auto e = match_at(*tokens, 0, v, s, true)) return std::pair{s, *e};
+      if (auto e = matcher.at(0, s)) return std::pair{s, *e};
     }
     return std::nullopt;
   };
