@@ -3,6 +3,7 @@
 #include <stdlib.h>
 
 #include <system_error>
+#include <thread>
 
 #include "build/cache/local_cache.hpp"
 #include "build/context/build_context.hpp"
@@ -44,11 +45,23 @@ class ScratchDir {
   std::filesystem::path path_;
 };
 
-// Waits for every layer job of every stage, so no thread outlives the build's temp files.
+// Waits for every layer that is downloading or compressing, so no thread outlives the build's
+// temp files; jobs never started (layers no output needs) are skipped.
 void wait_all(std::map<std::size_t, detail::StageResult>& done) {
   for (auto& [index, stage] : done) {
-    for (auto& f : stage.layers) f.wait();
+    for (std::size_t i = 0; i < stage.layers.size(); ++i) {
+      if (!stage.jobs[i] || stage.jobs[i]->started) stage.layers[i].wait();
+    }
   }
+}
+
+// Compresses the layers the image needs, all at once (each on its own thread).
+std::vector<std::thread> start_jobs(const detail::StageResult& stage) {
+  std::vector<std::thread> threads;
+  for (const auto& job : stage.jobs) {
+    if (job && !job->started.exchange(true)) threads.emplace_back([job] { job->task(); });
+  }
+  return threads;
 }
 
 Result<void> check_no_run(const dockerfile::Dockerfile& file, const std::vector<std::size_t>& stages) {
@@ -146,8 +159,10 @@ Result<BuildResult> build_image(BuildOptions options) {
       }
       done.emplace(s, std::move(*stage_result));
     }
-    wait_all(done);
     auto& final_stage = done.at(order->target);
+    auto threads = start_jobs(final_stage);
+    for (auto& t : threads) t.join();
+    wait_all(done);
     PlatformImage image;
     image.platform = platform;
     ImageState state = final_stage.state;

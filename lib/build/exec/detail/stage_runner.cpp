@@ -140,6 +140,7 @@ Result<void> StageRunner::start_from(const dockerfile::Stage& stage, const Stage
                       return BuiltLayer{desc, diff_id, cache->blob_path(desc.digest)};
                     }).share();
     result_.layers.push_back(f);
+    result_.jobs.push_back(nullptr);
     result_.fs_layers.push_back(FsLayer{f, nullptr});
   }
   result_.chain = CacheKeyBuilder().add("image").add(image->manifest.digest.str()).finish();
@@ -230,6 +231,7 @@ Result<void> StageRunner::add_layer(std::vector<LayerEntry> entries, const std::
     std::promise<Result<BuiltLayer>> ready;
     ready.set_value(BuiltLayer{hit->layer, hit->diff_id, cache->blob_path(hit->layer.digest)});
     result_.layers.push_back(ready.get_future().share());
+    result_.jobs.push_back(nullptr);
     done.cached = true;
     done.size = hit->layer.size;
     done.digest = hit->layer.digest.str();
@@ -238,8 +240,8 @@ Result<void> StageRunner::add_layer(std::vector<LayerEntry> entries, const std::
     BuildShared* shared = &shared_;
     LayerOptions layer_options = options.layer;
     layer_options.epoch = options.epoch;
-    result_.layers.push_back(
-        std::async(std::launch::async, [shared, cache, shared_entries, layer_options, key, done]() mutable
+    auto job = std::make_shared<LayerJob>();
+    job->task = std::packaged_task<Result<BuiltLayer>()>([shared, cache, shared_entries, layer_options, key, done]() mutable
                    -> Result<BuiltLayer> {
           auto start = std::chrono::steady_clock::now();
           auto written = write_layer(*shared_entries, cache->blobs_dir(), layer_options);
@@ -254,7 +256,9 @@ Result<void> StageRunner::add_layer(std::vector<LayerEntry> entries, const std::
           done.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
           shared->emit(done);
           return BuiltLayer{desc, written->diff_id, written->path};
-        }).share());
+        });
+    result_.layers.push_back(job->task.get_future().share());
+    result_.jobs.push_back(job);
   }
   result_.state.add_history(history + " # buildkit", true, created());
   return {};

@@ -1,6 +1,7 @@
 // Private to the builder: the state shared by one build and the runner of one stage.
 #pragma once
 
+#include <atomic>
 #include <future>
 #include <map>
 #include <memory>
@@ -25,6 +26,13 @@ namespace sigil::build::detail {
 /// A layer that may still be compressing or downloading.
 using LayerFuture = std::shared_future<Result<BuiltLayer>>;
 
+/// A layer to compress, started only when an output needs it: layers of stages that are only
+/// copied from never reach an image, so they are never compressed.
+struct LayerJob {
+  std::packaged_task<Result<BuiltLayer>()> task;
+  std::atomic<bool> started{false};
+};
+
 /// One layer of a stage's file system: a blob (base image) or entries this build made.
 struct FsLayer {
   std::optional<LayerFuture> blob;
@@ -35,6 +43,7 @@ struct FsLayer {
 struct StageResult {
   ImageState state;
   std::vector<LayerFuture> layers;  ///< base layers then this build's, in order
+  std::vector<std::shared_ptr<LayerJob>> jobs;  ///< per layer: the job to start, or null when ready/running
   std::vector<FsLayer> fs_layers;
   std::shared_ptr<FsView> fs;       ///< built on first use
   oci::Digest chain;                ///< cache key of the last layer step (or of the base)
