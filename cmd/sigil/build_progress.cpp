@@ -47,7 +47,7 @@ void BuildProgress::on_event(const build::BuildEvent& e) {
     case build::BuildEvent::Kind::message: line(e.text); break;
     case build::BuildEvent::Kind::step:
       if (!e.cached) ++pending_;
-      line(prefix + e.text + (e.cached ? "" : " (building)"));
+      line(prefix + e.text + (e.cached ? "" : " (new)"));
       break;
     case build::BuildEvent::Kind::layer_done: {
       if (!e.cached && pending_ > 0) --pending_;
