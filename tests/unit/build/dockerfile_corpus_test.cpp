@@ -1,6 +1,7 @@
 // Golden corpus: every tests/data/dockerfile/<case>/ holds a Dockerfile and either `expected`
 // (one JSON line per directive, global ARG and instruction, as dumped below) or `error` (the
-// exact one-line error). One loop runs them all, so a new case is just a new directory.
+// exact one-line error). One loop runs them all, so a new case is just a new directory;
+// SIGIL_UPDATE_GOLDEN=1 rewrites the golden files (review the diff before committing).
 #include <gtest/gtest.h>
 
 #include <filesystem>
