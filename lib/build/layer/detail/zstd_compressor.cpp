@@ -69,8 +69,8 @@ Result<std::unique_ptr<Compressor>> make_zstd(int level, std::uint64_t expected_
     return fail(ErrorCategory::internal, "zstd: cannot set the compression level");
   }
   if (expected_bytes >= kThreadedFrom) {
-    // Any count >= 1 gives the same bytes; 4 bounds memory and suits CI runners.
-    if (ZSTD_isError(ZSTD_CCtx_setParameter(cctx, ZSTD_c_nbWorkers, 4))) {
+    // Any count >= 1 gives the same bytes; 2 bounds memory and suits CI runners.
+    if (ZSTD_isError(ZSTD_CCtx_setParameter(cctx, ZSTD_c_nbWorkers, 2))) {
       return fail(ErrorCategory::internal,
                   "zstd: this libzstd has no multi-threading, so large layers would not match other machines'");
     }
