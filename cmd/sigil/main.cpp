@@ -14,13 +14,14 @@ namespace {
 
 using sigil::cli::Command;
 
+// In the order the help lists them: the main job first (build, sbom, sign, verify), then the rest.
 std::vector<Command> all_commands() {
-  std::vector<Command> commands = sigil::cli::oci_commands();
-  for (auto& c : sigil::cli::key_commands()) commands.push_back(c);
-  for (auto& c : sigil::cli::blob_commands()) commands.push_back(c);
-  for (auto& c : sigil::cli::build_commands()) commands.push_back(c);
-  for (const auto& group : {sigil::cli::image_sign_commands(), sigil::cli::artifact_commands()}) commands.insert(commands.end(), group.begin(), group.end());
-  for (auto& c : sigil::cli::sbom_commands()) commands.push_back(c);
+  std::vector<Command> commands;
+  for (const auto& group : {sigil::cli::build_commands(), sigil::cli::sbom_commands(),
+                            sigil::cli::image_sign_commands(), sigil::cli::artifact_commands(),
+                            sigil::cli::blob_commands(), sigil::cli::key_commands(), sigil::cli::oci_commands()}) {
+    commands.insert(commands.end(), group.begin(), group.end());
+  }
   return commands;
 }
 
@@ -28,12 +29,16 @@ std::string overview(const std::vector<Command>& commands) {
   std::string text =
       "sigil " SIGIL_VERSION " - supply-chain security toolkit for OCI images\n\n"
       "Usage: sigil [GLOBAL OPTIONS] COMMAND [OPTIONS] [ARGS]\n\nCommands:\n";
-  for (const auto& c : commands) {
-    std::string name(c.name);
-    name.resize(std::max<std::size_t>(name.size() + 2, 10), ' ');  // never cut a long name
-    text += "  " + name + std::string(c.summary) + "\n";
-  }
-  text += "  version   Print the version\n\n"
+  std::size_t width = std::string_view("version").size();
+  for (const auto& c : commands) width = std::max(width, c.name.size());
+  auto line = [&](std::string_view name, std::string_view summary) {
+    std::string padded(name);
+    padded.resize(width + 2, ' ');
+    text += "  " + padded + std::string(summary) + "\n";
+  };
+  for (const auto& c : commands) line(c.name, c.summary);
+  line("version", "Print the version");
+  text += "\n"
           "Global options (before or after the command):\n"
           "  --insecure-registry HOST  allow plain HTTP to HOST[:PORT] (repeatable)\n"
           "  --ca-file FILE            extra PEM CA bundle for registry TLS\n"
