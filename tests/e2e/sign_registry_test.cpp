@@ -93,6 +93,21 @@ TEST_F(SignRegistryE2e, SignAndVerifyThroughTheFallbackTagSchema) {
   EXPECT_EQ(wrong.exit_code, 1) << wrong.describe();
 }
 
+TEST_F(SignRegistryE2e, EveryKeyTypeRoundTripsThroughTheRegistry) {
+  for (std::string algorithm : {"ecdsa-p384", "ed25519", "rsa-3072"}) {
+    SCOPED_TRACE(algorithm);
+    std::string prefix = (dir_ / algorithm).string();
+    ASSERT_EQ(sigil({"generate-key-pair", "--output-key-prefix", prefix, "--algorithm", algorithm}).exit_code, 0);
+    auto s = sigil({"sign", by_digest_, "--key", prefix + ".key", "-a", "alg=" + algorithm});
+    ASSERT_EQ(s.exit_code, 0) << s.describe();
+    auto v = sigil({"verify", by_digest_, "--key", prefix + ".pub", "-a", "alg=" + algorithm});
+    EXPECT_EQ(v.exit_code, 0) << v.describe();
+    // The other keys' signatures sit beside it in the same fallback index and must not count.
+    auto other = sigil({"verify", by_digest_, "--key", pub_, "-a", "alg=" + algorithm});
+    EXPECT_EQ(other.exit_code, 1) << other.describe();
+  }
+}
+
 TEST_F(SignRegistryE2e, LegacyTagOnARegistry) {
   ASSERT_EQ(sigil({"sign", by_digest_, "--key", key_, "--legacy-tag"}).exit_code, 0);
   auto tags = store_->tags();
