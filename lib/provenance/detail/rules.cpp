@@ -76,7 +76,9 @@ Result<void> check_digest_set(const Ordered& digest, std::string_view path) {
       bool ok = is_lower_hex(text, known.length) || (known.alternative != 0 && is_lower_hex(text, known.alternative));
       if (!ok) {
         std::string expected = known.length == 0 ? std::string("lower-case hex")
-                                                 : std::to_string(known.length) + " lower-case hex digits";
+                               : std::to_string(known.length) +
+                                     (known.alternative != 0 ? " or " + std::to_string(known.alternative) : "") +
+                                     " lower-case hex digits";
         return bad(where, "\"" + text.substr(0, 160) + "\" is not " + expected);
       }
     }
