@@ -105,7 +105,8 @@ Result<void> check_source(const detail::SourceClaim& claim, const Expectations& 
 
 Result<void> check_ref(std::string_view check, std::string_view prefix, const std::string& name,
                        const detail::SourceClaim& claim) {
-  std::string want = std::string(prefix) + name;
+  // "v1.0.0" and "refs/tags/v1.0.0" name the same tag; slsa-verifier users type the former.
+  std::string want = name.rfind(prefix, 0) == 0 ? name : std::string(prefix) + name;
   if (claim.ref == want) return {};
   return denied(check, want, claim.ref.empty() ? std::string("no ref in ") + in_quotes(claim.uri) : in_quotes(claim.ref));
 }

@@ -102,6 +102,8 @@ TEST(CheckSigil, WrongTagIsDenied) {
   expect_denied(r, "source-tag");
   EXPECT_NE(r.error().message.find("refs/tags/v1.0.1"), std::string::npos);
   EXPECT_NE(r.error().message.find("refs/tags/v1.0.0"), std::string::npos);
+  e.source_tag = "refs/tags/v1.0.0";
+  EXPECT_TRUE(check_provenance(sigil_predicate(), e));
   // A branch of the same name is not the tag.
   e.source_tag = "main";
   expect_denied(check_provenance(sigil_predicate("refs/heads/main"), e), "source-tag");
