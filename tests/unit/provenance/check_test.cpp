@@ -3,6 +3,7 @@
 // them), and hostile input (wrong JSON types anywhere: an input error, never a throw).
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
