@@ -9,8 +9,11 @@
 #include <set>
 
 #include "common/file.hpp"
+#include "oci/layout_store.hpp"
+#include "sbom/filetree/image_tree.hpp"
 #include "support/temp_dir.hpp"
 #include "unit/sbom/java_support.hpp"
+#include "unit/sbom/sbom_image.hpp"
 
 namespace sigil::sbom {
 namespace {
@@ -262,6 +265,46 @@ TEST(Java, MalformedManifestWarnsAndFallsBackToFileName) {
   EXPECT_NE(test::warnings_about(inv, "/odd-tool.jar:META-INF/MANIFEST.MF").find("2 malformed line(s)"),
             std::string::npos)
       << test::warnings_about(inv, "/");
+}
+
+// In an image: each archive is read after the tree is built (never cached while layers stream
+// by), located in the layer that introduced it; a whited-out jar is gone.
+TEST(Java, ImageLayersAndWhiteouts) {
+  test::TempDir dir;
+  auto store = oci::LayoutStore::open(dir.path(), true).value();
+  auto jar = [](const std::string& group, const std::string& artifact, const std::string& version) {
+    return test::ZipWriter()
+        .add("META-INF/MANIFEST.MF", "Manifest-Version: 1.0\n")
+        .add("META-INF/maven/" + group + "/" + artifact + "/pom.properties",
+             "groupId=" + group + "\nartifactId=" + artifact + "\nversion=" + version + "\n")
+        .finish();
+  };
+  std::string war = test::ZipWriter().add("WEB-INF/lib/c-lib-3.0.jar", jar("org.c", "c-lib", "3.0")).finish();
+  std::vector<std::vector<test::LayerEntry>> layers = {
+      {test::file("app/lib/a-1.0.jar", jar("org.a", "a", "1.0")), test::file("app/lib/b-2.0.jar", jar("org.b", "b", "2.0"))},
+      {test::file("app/lib/.wh.b-2.0.jar", ""), test::file("srv/shop.war", war)},
+  };
+  auto desc = test::write_sbom_image(*store, layers, "v1");
+  ASSERT_TRUE(desc) << desc.error().message;
+  std::vector<std::unique_ptr<Cataloger>> catalogers;
+  catalogers.push_back(make_java_cataloger());
+  EXPECT_FALSE(wanted_by(catalogers, "/app/lib/a-1.0.jar"));
+  auto tree = ImageTree::build(*store, *desc, oci::Platform{"linux", "amd64", "", "", {}},
+                               [&](const std::string& p) { return wanted_by(catalogers, p); },
+                               [](const std::string&, const std::string&) {});
+  ASSERT_TRUE(tree) << tree.error().message;
+  auto inv = catalog(**tree, Subject{Subject::Kind::image, "test", desc->digest.str(), "linux/amd64"}, catalogers);
+  EXPECT_TRUE(inv.warnings.empty()) << test::warnings_about(inv, "/");
+  const auto& info = (*tree)->info();
+  const auto* a = find_package(inv, "a");
+  const auto* c = find_package(inv, "c-lib");
+  ASSERT_NE(a, nullptr);
+  ASSERT_NE(c, nullptr);
+  EXPECT_EQ(find_package(inv, "b"), nullptr);
+  EXPECT_EQ(a->locations[0].layer, info.layers[0].digest.str());
+  EXPECT_EQ(c->locations[0].path, "/srv/shop.war:WEB-INF/lib/c-lib-3.0.jar");
+  EXPECT_EQ(c->locations[0].layer, info.layers[1].digest.str());
+  EXPECT_TRUE(test::contains(inv, "shop", "c-lib"));
 }
 
 }  // namespace
