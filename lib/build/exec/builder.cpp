@@ -2,6 +2,7 @@
 
 #include <stdlib.h>
 
+#include <algorithm>
 #include <system_error>
 #include <thread>
 
@@ -76,6 +77,42 @@ Result<void> check_no_run(const dockerfile::Dockerfile& file, const std::vector<
   return {};
 }
 
+// Each stage's own lines, from its FROM line to the line before the next stage (or the end).
+std::vector<StageSource> stage_sources(const dockerfile::Dockerfile& file, const std::vector<std::size_t>& built) {
+  std::vector<std::string_view> lines;
+  std::string_view text = file.text;
+  while (!text.empty()) {
+    auto nl = text.find('\n');
+    lines.push_back(text.substr(0, nl == std::string_view::npos ? text.size() : nl + 1));
+    text.remove_prefix(nl == std::string_view::npos ? text.size() : nl + 1);
+  }
+  std::vector<StageSource> out;
+  for (auto s : built) {
+    const auto& stage = file.stages[s];
+    std::size_t first = static_cast<std::size_t>(std::max(stage.location.line, 1)) - 1;
+    std::size_t end = s + 1 < file.stages.size() ? static_cast<std::size_t>(file.stages[s + 1].location.line) - 1
+                                                 : lines.size();
+    oci::Hasher hasher;
+    for (std::size_t i = first; i < end && i < lines.size(); ++i) hasher.update(lines[i]);
+    out.push_back(StageSource{stage.name.empty() ? std::to_string(stage.index) : stage.name, hasher.finish()});
+  }
+  return out;
+}
+
+// The digest of everything the .dockerignore admits: paths, types, modes, sizes and bytes,
+// hashed as cache keys hash COPY sources (never mtimes), so equal trees give equal digests.
+Result<oci::Digest> context_digest(const BuildContext& context) {
+  auto roots = context.resolve_source(".");
+  if (!roots) return std::unexpected(roots.error());
+  std::vector<LayerEntry> all;
+  for (const auto& root : *roots) {
+    auto collected = context.collect(root, {});
+    if (!collected) return std::unexpected(collected.error());
+    for (auto& e : collected->entries) all.push_back(std::move(e));
+  }
+  return detail::entries_digest(all);
+}
+
 }  // namespace
 
 Result<BuildResult> build_image(BuildOptions options) {
@@ -130,6 +167,12 @@ Result<BuildResult> build_image(BuildOptions options) {
   if (platforms.empty()) platforms.push_back(build_platform());
   BuildResult result;
   result.cache_dir = options.cache_dir;
+  result.dockerfile_digest = oci::Digest::of(*text);
+  if (options.context_digest) {
+    auto digest = context_digest(*context);
+    if (!digest) return std::unexpected(digest.error().with_context("context digest"));
+    result.context_digest = *digest;
+  }
   std::string created = rfc3339(options.epoch);
   for (const auto& platform : platforms) {
     dockerfile::Environment automatic;
@@ -159,12 +202,19 @@ Result<BuildResult> build_image(BuildOptions options) {
       }
       done.emplace(s, std::move(*stage_result));
     }
+    if (result.stages.empty()) result.stages = stage_sources(*file, order->stages);
     auto& final_stage = done.at(order->target);
     auto threads = start_jobs(final_stage);
     for (auto& t : threads) t.join();
     wait_all(done);
     PlatformImage image;
     image.platform = platform;
+    image.layer_origins = final_stage.origins;
+    for (auto s : order->stages) {
+      for (const auto& input : done.at(s).inputs) {
+        if (std::find(image.inputs.begin(), image.inputs.end(), input) == image.inputs.end()) image.inputs.push_back(input);
+      }
+    }
     ImageState state = final_stage.state;
     state.diff_ids.clear();
     std::vector<oci::Descriptor> layer_descs;

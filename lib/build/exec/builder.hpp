@@ -59,6 +59,34 @@ struct BuildOptions {
   LayerOptions layer;          ///< compression; layer.epoch is set from `epoch`
   oci::StoreOptions store_options;
   std::function<void(const BuildEvent&)> on_event;
+  /// Compute BuildResult::context_digest (what provenance records for a context that is not a
+  /// git checkout); off by default because it reads every file the .dockerignore admits.
+  bool context_digest = false;
+};
+
+/// Something from outside the context a build pulled in, for provenance.
+struct ResolvedInput {
+  enum class Kind { image, url };
+  Kind kind = Kind::image;
+  std::string name;    ///< as written: "alpine:3.20", "oci:base:1", "https://example.com/a.tgz"
+  std::string uri;     ///< pinned: the image reference with the digest it resolved to, or the URL
+  oci::Digest digest;  ///< image: the digest the name resolved to (index or manifest); url: sha256 of the bytes
+  std::string stage;   ///< the stage that used it first
+
+  friend bool operator==(const ResolvedInput&, const ResolvedInput&) = default;
+};
+
+/// The instruction that made a layer of an image (base-image layers name their FROM line).
+struct LayerOrigin {
+  std::string stage;
+  std::string instruction;  ///< "COPY --from=build /out /app", "FROM alpine:3.20"
+  int line = 0;             ///< 1-based line in the Dockerfile
+};
+
+/// A stage the build ran, with the digest of its lines (its FROM line to the line before the next stage).
+struct StageSource {
+  std::string name;  ///< AS name, or the index as text
+  oci::Digest digest;
 };
 
 /// A layer of a built image and where its blob is.
@@ -76,6 +104,8 @@ struct PlatformImage {
   std::string manifest_raw;
   oci::Descriptor manifest;  ///< with platform set
   std::vector<BuiltLayer> layers;
+  std::vector<LayerOrigin> layer_origins;  ///< parallel to layers
+  std::vector<ResolvedInput> inputs;       ///< images and URLs of every stage built for this platform
 };
 
 /// What a build produced.
@@ -85,6 +115,9 @@ struct BuildResult {
   oci::Descriptor root;                  ///< the index, or the only manifest
   std::vector<oci::Digest> cache_keys;   ///< cache records this build used (for --cache-to)
   std::filesystem::path cache_dir;
+  oci::Digest dockerfile_digest;         ///< sha256 of the Dockerfile's bytes
+  std::vector<StageSource> stages;       ///< stages built (for the first platform's target), in order
+  std::optional<oci::Digest> context_digest;  ///< when BuildOptions::context_digest
 };
 
 /// Runs a build. Errors carry the Dockerfile line (`Dockerfile:7:1: ...`); RUN steps in a

@@ -86,6 +86,12 @@ std::optional<GitInfo> git_info(const std::filesystem::path& context) {
   if (auto url = run_git({"-C", context.string(), "config", "--get", "remote.origin.url"})) {
     info.source = strip_credentials(*url);
   }
+  if (auto branch = run_git({"-C", context.string(), "symbolic-ref", "-q", "HEAD"}); branch && !branch->empty()) {
+    info.ref = *branch;
+  } else if (auto tag = run_git({"-C", context.string(), "describe", "--tags", "--exact-match", "HEAD"});
+             tag && !tag->empty()) {
+    info.ref = "refs/tags/" + *tag;
+  }
   return info;
 }
 

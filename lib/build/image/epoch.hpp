@@ -17,6 +17,9 @@ struct GitInfo {
   std::string revision;      ///< full commit id of HEAD
   std::int64_t commit_time = 0;  ///< committer time of HEAD, seconds since 1970
   std::string source;        ///< remote.origin.url without credentials; empty when none
+  /// "refs/heads/<branch>" when HEAD is on a branch, else "refs/tags/<tag>" for a tag pointing
+  /// at HEAD, else empty (detached).
+  std::string ref;
 };
 
 /// Git facts about `context` when it is inside a git work tree (asks `git`, if installed).

@@ -58,7 +58,13 @@ CollectedSource with_parents(CollectedSource source, const std::string& kept) {
   return out;
 }
 
-Result<CollectedSource> download(const std::string& url, const std::string& checksum, const std::filesystem::path& dir) {
+// An ADD URL's file, and the sha256 of its bytes (recorded in provenance).
+struct Downloaded {
+  CollectedSource source;
+  oci::Digest digest;
+};
+
+Result<Downloaded> download(const std::string& url, const std::string& checksum, const std::filesystem::path& dir) {
   http::Client client;
   auto file = TempFile::create(dir);
   if (!file) return std::unexpected(file.error());
@@ -96,8 +102,9 @@ Result<CollectedSource> download(const std::string& url, const std::string& chec
   e.mode = 0600;  // BuildKit's HTTP source writes 0600 files
   e.size = size;
   e.content = FileContent{target};
-  CollectedSource out;
-  out.entries.push_back(std::move(e));
+  Downloaded out;
+  out.source.entries.push_back(std::move(e));
+  out.digest = got;
   return out;
 }
 
@@ -211,6 +218,7 @@ Result<void> StageRunner::apply_copy(const dockerfile::Instruction& inst) {
     } else if (ref.kind == StageRef::Kind::image) {
       auto image = shared_.resolver->resolve(ref.name, platform_);
       if (!image) return located(image.error());
+      record_input(ResolvedInput::Kind::image, ref.name, image->reference.str(), *image->reference.digest);
       auto holder = std::make_unique<StageResult>();
       const LocalCache* cache = shared_.cache;
       for (const auto& desc : image->layers) {
@@ -240,7 +248,8 @@ Result<void> StageRunner::apply_copy(const dockerfile::Instruction& inst) {
       }
       auto got = download(src, spec.checksum, *scratch);
       if (!got) return located(got.error());
-      collected.push_back(std::move(*got));
+      record_input(ResolvedInput::Kind::url, src, src, got->digest);
+      collected.push_back(std::move(got->source));
       continue;
     }
     // --parents: "a/./b/c" keeps "b/c"; without a pivot the whole path is kept.

@@ -107,6 +107,7 @@ Result<void> StageRunner::start_from(const dockerfile::Stage& stage, const Stage
       if (it == done_.end()) return fail(ErrorCategory::internal, "stage " + std::to_string(base.stage) + " was not built");
       result_ = it->second;
       result_.fs.reset();
+      result_.inputs.clear();  // the parent stage reports its own
       return {};
     }
     case StageRef::Kind::context: {
@@ -129,6 +130,7 @@ Result<void> StageRunner::start_from(const dockerfile::Stage& stage, const Stage
   }
   result_.state = image->state;
   if (result_.state.platform.os.empty()) result_.state.platform = platform_;
+  record_input(ResolvedInput::Kind::image, base.name, image->reference.str(), *image->reference.digest);
   const LocalCache* cache = shared_.cache;
   auto store = image->store;
   for (std::size_t i = 0; i < image->layers.size(); ++i) {
@@ -141,11 +143,20 @@ Result<void> StageRunner::start_from(const dockerfile::Stage& stage, const Stage
                     }).share();
     result_.layers.push_back(f);
     result_.jobs.push_back(nullptr);
+    result_.origins.push_back(LayerOrigin{stage_name_, stage.original, stage.location.line});
     result_.fs_layers.push_back(FsLayer{f, nullptr});
   }
   result_.chain = CacheKeyBuilder().add("image").add(image->manifest.digest.str()).finish();
-  (void)stage;
   return {};
+}
+
+void StageRunner::record_input(ResolvedInput::Kind kind, const std::string& name, const std::string& uri,
+                               const oci::Digest& digest) {
+  ResolvedInput input{kind, name, uri, digest, stage_name_};
+  for (const auto& have : result_.inputs) {
+    if (have.uri == input.uri && have.digest == input.digest) return;
+  }
+  result_.inputs.push_back(std::move(input));
 }
 
 Result<FsView*> StageRunner::fs_of(StageResult& result) {
@@ -217,6 +228,7 @@ Result<void> StageRunner::add_layer(std::vector<LayerEntry> entries, const std::
     }
   }
   auto shared_entries = std::make_shared<const std::vector<LayerEntry>>(std::move(entries));
+  result_.origins.push_back(LayerOrigin{stage_name_, step_text, line_});
   result_.fs_layers.push_back(FsLayer{std::nullopt, shared_entries});
   result_.fs.reset();
   event(BuildEvent::Kind::step, step_text, hit.has_value());
@@ -324,6 +336,7 @@ Result<StageResult> StageRunner::run(const dockerfile::Stage& stage, const Stage
                  shared_.file->directives.escape_char);
   for (const auto& inst : stage.instructions) {
     ++step_;
+    line_ = inst.location.line;
     if (auto r = apply(inst); !r) return std::unexpected(r.error());
   }
   return std::move(result_);

@@ -43,6 +43,8 @@ struct FsLayer {
 struct StageResult {
   ImageState state;
   std::vector<LayerFuture> layers;  ///< base layers then this build's, in order
+  std::vector<LayerOrigin> origins;  ///< parallel to layers: the instruction that made each
+  std::vector<ResolvedInput> inputs;  ///< images and URLs this stage pulled in (not its parent stage's)
   std::vector<std::shared_ptr<LayerJob>> jobs;  ///< per layer: the job to start, or null when ready/running
   std::vector<FsLayer> fs_layers;
   std::shared_ptr<FsView> fs;       ///< built on first use
@@ -90,6 +92,9 @@ class StageRunner {
                                        const std::string& history);
   /// The stage's file system so far (waits for base blobs).
   [[nodiscard]] Result<FsView*> fs();
+  /// Records an image or URL the stage pulled in, for provenance.
+  void record_input(ResolvedInput::Kind kind, const std::string& name, const std::string& uri,
+                    const oci::Digest& digest);
   /// The file system of another stage or image, for COPY --from.
   [[nodiscard]] Result<FsView*> fs_of(StageResult& result);
   /// --chown / USER to ids, reading /etc/passwd and /etc/group only for names.
@@ -107,6 +112,7 @@ class StageRunner {
   std::string stage_name_;
   int step_ = 0;
   int steps_ = 0;
+  int line_ = 0;  ///< Dockerfile line of the instruction being applied
   bool cmd_set_ = false;
   std::vector<std::unique_ptr<StageResult>> images_;  ///< COPY --from images, kept alive
 };
