@@ -166,6 +166,8 @@ Ordered run_details(const BuildFacts& facts) {
 }  // namespace
 
 std::string git_source_uri(const Source& source) {
+  // A checkout without a remote has no URI anyone else could fetch: the commit alone says it.
+  if (source.git_uri.empty()) return {};
   std::string url = detail::strip_credentials(detail::scp_to_url(source.git_uri));
   std::string out = url.rfind("git+", 0) == 0 ? url : "git+" + url;
   if (!source.git_ref.empty()) out += "@" + source.git_ref;

@@ -101,7 +101,8 @@ struct BuildFacts {
 [[nodiscard]] nlohmann::ordered_json make_predicate(const BuildFacts& facts);
 
 /// The git source URI sigil records: "git+<url>@<ref>" (slsa-github-generator's form); scp-like
-/// "git@host:path" becomes "git+ssh://host/path"; "@<ref>" only when the ref is known.
+/// "git@host:path" becomes "git+ssh://host/path"; "@<ref>" only when the ref is known; empty
+/// when the checkout has no remote (the commit alone identifies it).
 [[nodiscard]] std::string git_source_uri(const Source& source);
 
 /// Compact JSON of a predicate, member order kept (the bytes make_predicate's output signs as).

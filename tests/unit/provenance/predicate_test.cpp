@@ -147,6 +147,16 @@ TEST(Predicate, GitSourceRecordsUriRefAndCommit) {
   EXPECT_EQ(deps[2]["uri"], "pkg:docker/alpine@3.20?platform=linux%2Famd64");
 }
 
+TEST(Predicate, CheckoutWithoutRemoteRecordsTheCommitAlone) {
+  BuildFacts facts = sample(Mode::min);
+  facts.source.git_uri.clear();
+  Ordered p = make_predicate(facts);
+  const Ordered& source = p["buildDefinition"]["externalParameters"]["source"];
+  EXPECT_FALSE(source.contains("uri")) << source.dump();
+  EXPECT_EQ(source["digest"]["gitCommit"], kCommit);
+  EXPECT_TRUE(check_predicate_v1(p)) << "a descriptor with a digest and no uri is valid";
+}
+
 TEST(Predicate, DirectoryContextRecordsItsDigest) {
   BuildFacts f;
   f.source.context_digest = digest_of("context");
