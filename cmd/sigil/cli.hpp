@@ -39,6 +39,9 @@ struct Command {
 /// sign and verify (images), in sign_commands.cpp and verify_commands.cpp.
 [[nodiscard]] std::vector<Command> image_sign_commands();
 
+/// attest, verify-attestation (attest_commands.cpp) and verify-provenance.
+[[nodiscard]] std::vector<Command> attest_commands();
+
 /// attach and download (referrer artifacts), in artifact_commands.cpp.
 [[nodiscard]] std::vector<Command> artifact_commands();
 

@@ -18,8 +18,9 @@ using sigil::cli::Command;
 std::vector<Command> all_commands() {
   std::vector<Command> commands;
   for (const auto& group : {sigil::cli::build_commands(), sigil::cli::sbom_commands(),
-                            sigil::cli::image_sign_commands(), sigil::cli::artifact_commands(),
-                            sigil::cli::blob_commands(), sigil::cli::key_commands(), sigil::cli::oci_commands()}) {
+                            sigil::cli::image_sign_commands(), sigil::cli::attest_commands(),
+                            sigil::cli::artifact_commands(), sigil::cli::blob_commands(),
+                            sigil::cli::key_commands(), sigil::cli::oci_commands()}) {
     commands.insert(commands.end(), group.begin(), group.end());
   }
   return commands;

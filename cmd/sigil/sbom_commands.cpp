@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <set>
 
+#include "cmd/sigil/attest_helpers.hpp"
 #include "cmd/sigil/cli.hpp"
 #include "cmd/sigil/key_files.hpp"
 #include "common/file.hpp"
@@ -77,20 +78,12 @@ std::string_view predicate_type(const sbom::Format& format) {
 }
 
 // Signs an in-toto statement (subject: the cataloged manifest, predicate: the SBOM) into a
-// Sigstore bundle and pushes it as a referrer, as `sigil sign` pushes image signatures.
+// Sigstore bundle and pushes it as a referrer, as `sigil attest` does.
 Result<oci::Descriptor> attest(sign::Signer& signer, oci::Store& store, const oci::Descriptor& manifest,
                                const std::string& name, const sbom::Format& format, const std::string& document) {
-  sign::Statement statement;
-  sign::Subject subject;
-  subject.name = name;
-  subject.digest[std::string(oci::algorithm_name(manifest.digest.algorithm()))] = manifest.digest.hex();
-  statement.subjects.push_back(subject);
-  statement.predicate_type = std::string(predicate_type(format));
-  statement.predicate = nlohmann::ordered_json::parse(document, nullptr, /*allow_exceptions=*/false);
-  if (statement.predicate.is_discarded()) return fail(ErrorCategory::internal, "attest: the SBOM is not JSON");
-  auto bundle = sign::sign_dsse_bundle(signer, sign::kInTotoPayloadType, sign::serialize_statement(statement));
-  if (!bundle) return std::unexpected(bundle.error());
-  return sign::attach_bundle(store, manifest, *bundle, statement.predicate_type, oci::creation_time());
+  auto predicate = nlohmann::ordered_json::parse(document, nullptr, /*allow_exceptions=*/false);
+  if (predicate.is_discarded()) return fail(ErrorCategory::internal, "attest: the SBOM is not JSON");
+  return attest_image(signer, store, manifest, name, std::string(predicate_type(format)), std::move(predicate));
 }
 
 Result<Cataloged> catalog_source(const std::string& source, const cxxopts::ParseResult& p) {
