@@ -33,6 +33,8 @@ inline constexpr std::uint64_t kMaxArchiveExtractBytes = 16ULL * 1024 * 1024 * 1
 
 /// SBOM: largest file a cataloger reads (a dpkg status database, a package.json, a METADATA).
 inline constexpr std::size_t kMaxSbomFileBytes = 64 * 1024 * 1024;
+/// SBOM: largest rpm database (rpmdb.sqlite or BerkeleyDB Packages) read into memory whole.
+inline constexpr std::size_t kMaxSbomRpmDbBytes = 256 * 1024 * 1024;
 /// SBOM: files up to this size are kept in memory while a layer streams by, if a cataloger wants them.
 inline constexpr std::size_t kMaxSbomCachedFileBytes = 4 * 1024 * 1024;
 /// SBOM: total bytes of file contents kept in memory for catalogers while layers stream by.

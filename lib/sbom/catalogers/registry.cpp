@@ -8,6 +8,7 @@ std::vector<std::unique_ptr<Cataloger>> all_catalogers() {
   out.push_back(make_python_cataloger());
   out.push_back(make_npm_cataloger());
   out.push_back(make_apk_cataloger());
+  out.push_back(make_rpm_cataloger());
   out.push_back(make_java_cataloger());
   return out;
 }
