@@ -12,6 +12,7 @@ std::vector<std::unique_ptr<Cataloger>> all_catalogers() {
   out.push_back(make_java_cataloger());
   out.push_back(make_ruby_cataloger());
   out.push_back(make_php_cataloger());
+  out.push_back(make_dotnet_cataloger());
   return out;
 }
 
