@@ -71,6 +71,16 @@ TEST_F(Build, EntrypointResetsAnInheritedCmdButNotOneSetInTheStage) {
   EXPECT_EQ(image.config["config"]["Entrypoint"], Json({"/bin/tool"}));
 }
 
+TEST_F(Build, EnvKeysExpandInTheConfigAndTheHistory) {
+  put(tmp_ / "ctx" / "Dockerfile", "FROM scratch\nARG NAME=GREETING\nENV $NAME=hi OTHER=${NAME}_x\n");
+  auto r = build(cache(), {"-t", layout_ref(tmp_ / "out"), (tmp_ / "ctx").string()});
+  ASSERT_EQ(r.exit_code, 0) << r.describe();
+  auto image = read_built(tmp_ / "out", "latest");
+  EXPECT_EQ(image.config["config"]["Env"],
+            Json({"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "GREETING=hi", "OTHER=GREETING_x"}));
+  EXPECT_EQ(image.config["history"][1]["created_by"], "ENV GREETING=hi OTHER=GREETING_x");
+}
+
 // The same context in two directories with different mtimes and owners builds to the same
 // digest, twice, seconds apart, for gzip and zstd.
 TEST_F(Build, SameContextDifferentTimesAndOwnersSameDigest) {

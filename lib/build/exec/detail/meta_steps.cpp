@@ -126,13 +126,13 @@ Result<void> StageRunner::apply(const dockerfile::Instruction& inst) {
             return {};
           },
           [&](const dockerfile::EnvInstruction& c) -> Result<void> {
-            if (auto r = scope_->apply_env(c); !r) return located(r.error());
+            // Keys expand too (`ENV $NAME=x`): use the pairs as the scope expanded them.
+            auto pairs = scope_->apply_env(c);
+            if (!pairs) return located(pairs.error());
             std::string history = "ENV";
-            for (const auto& kv : c.vars) {
-              auto v = scope_->config_env().get(kv.key);
-              std::string value = v ? std::string(*v) : std::string();
-              state.setenv(kv.key, value);
-              history += " " + kv.key + "=" + value;
+            for (const auto& [key, value] : *pairs) {
+              state.setenv(key, value);
+              history += " " + key + "=" + value;
             }
             meta(history);
             return {};
