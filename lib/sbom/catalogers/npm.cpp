@@ -1,7 +1,10 @@
 // npm: every node_modules/<name>/package.json and node_modules/@scope/<name>/package.json at any
 // depth (what is installed), plus package-lock.json (v1 "dependencies", v2/v3 "packages") when
-// the source is a directory, as syft does for directories. "dependencies" become depends-on
-// edges, resolved the way Node resolves them (nearest node_modules upwards).
+// the source is a directory, as syft does for directories. "dependencies", and the
+// "optionalDependencies" and "peerDependencies" npm installs too, become depends-on edges,
+// resolved the way Node resolves them (nearest node_modules upwards), so the edges are the ones
+// `npm ls --all` shows. Beside an installed node_modules, an optional lock entry that is not
+// installed (a dependency for another platform, which npm skipped) is left out.
 #include <functional>
 #include <map>
 
@@ -58,10 +61,20 @@ std::string person(const Json& j) {
   return out;
 }
 
-std::vector<std::string> dependency_names(const Json& j, const char* key = "dependencies") {
+std::vector<std::string> dependency_names(const Json& j, const char* key) {
   std::vector<std::string> out;
   if (auto it = j.find(key); it != j.end() && it->is_object()) {
     for (const auto& [name, v] : it->items()) out.push_back(name);
+  }
+  return out;
+}
+
+// Every edge npm installs for a package: regular, optional and peer dependencies (an optional
+// or peer dependency that is not installed resolves to nothing and gives no edge).
+std::vector<std::string> dependency_names(const Json& j) {
+  std::vector<std::string> out;
+  for (const char* key : {"dependencies", "optionalDependencies", "peerDependencies"}) {
+    for (auto& name : dependency_names(j, key)) out.push_back(std::move(name));
   }
   return out;
 }
@@ -152,11 +165,20 @@ class NpmCataloger final : public Cataloger {
     }
     std::string root = path.substr(0, path.rfind('/'));
     Location where = ctx.location(path);
+    auto modules = ctx.tree.lstat(root + "/node_modules");
+    bool installed_beside = modules && modules->kind == EntryKind::directory;
     std::map<std::string, std::string> by_dir;
     std::vector<std::pair<std::string, std::vector<std::string>>> deps;
     auto add = [&](const std::string& key, const std::string& pkg_name, const Json& entry) {
       std::string version = string_field(entry, "version");
-      if (pkg_name.empty() || version.empty() || entry.value("link", false)) return;
+      auto link = entry.find("link");  // workspace links point at folders, not installed packages
+      if (pkg_name.empty() || version.empty() || (link != entry.end() && link->is_boolean() && link->get<bool>())) return;
+      // npm skips an optional dependency it cannot install (fsevents off macOS): not on disk, not in the SBOM.
+      auto optional = entry.find("optional");
+      if (installed_beside && optional != entry.end() && optional->is_boolean() && optional->get<bool>() &&
+          !ctx.tree.stat(root + "/" + key + "/package.json")) {
+        return;
+      }
       Package p;
       p.name = pkg_name;
       p.version = version;
