@@ -81,6 +81,36 @@ TEST_F(Build, EnvKeysExpandInTheConfigAndTheHistory) {
   EXPECT_EQ(image.config["history"][1]["created_by"], "ENV GREETING=hi OTHER=GREETING_x");
 }
 
+TEST_F(Build, OnbuildTriggersOfTheBaseRunFirstAndAreCleared) {
+  write_sample_context(tmp_ / "base", "FROM scratch\nONBUILD COPY hello.txt /from-trigger.txt\nONBUILD LABEL trig=yes\n");
+  auto base = build(cache(), {"-t", layout_ref(tmp_ / "base-out", "1"), (tmp_ / "base").string()});
+  ASSERT_EQ(base.exit_code, 0) << base.describe();
+  EXPECT_EQ(read_built(tmp_ / "base-out", "1").config["config"]["OnBuild"],
+            Json({"COPY hello.txt /from-trigger.txt", "LABEL trig=yes"}));
+
+  write_sample_context(tmp_ / "child", "FROM " + layout_ref(tmp_ / "base-out", "1") + "\nCOPY app /app\n");
+  auto r = build(cache(), {"-t", layout_ref(tmp_ / "out"), (tmp_ / "child").string()});
+  ASSERT_EQ(r.exit_code, 0) << r.describe();
+  auto image = read_built(tmp_ / "out", "latest");
+  EXPECT_FALSE(image.config["config"].contains("OnBuild")) << "triggers run once, in the child";
+  EXPECT_EQ(image.config["config"]["Labels"]["trig"], "yes");
+  EXPECT_EQ(image.manifest.layers.size(), 2u);
+  std::vector<std::string> created_by;
+  for (const auto& h : image.config["history"]) created_by.push_back(h["created_by"]);
+  EXPECT_NE(std::find(created_by.begin(), created_by.end(), "COPY hello.txt /from-trigger.txt # buildkit"),
+            created_by.end());
+
+  // A trigger sigil cannot run fails the build at the FROM line, quoting the trigger.
+  write_sample_context(tmp_ / "bad-base", "FROM scratch\nONBUILD RUN make\n");
+  ASSERT_EQ(build(cache(), {"-t", layout_ref(tmp_ / "bad-out", "1"), (tmp_ / "bad-base").string()}).exit_code, 0);
+  write_sample_context(tmp_ / "bad-child", "FROM " + layout_ref(tmp_ / "bad-out", "1") + "\n");
+  auto bad = build(cache(), {"-t", layout_ref(tmp_ / "bad-result"), (tmp_ / "bad-child").string()});
+  EXPECT_EQ(bad.exit_code, 2) << bad.describe();
+  EXPECT_NE(bad.err.find("Dockerfile:1:"), std::string::npos) << bad.err;
+  EXPECT_NE(bad.err.find("ONBUILD trigger \"RUN make\""), std::string::npos) << bad.err;
+  EXPECT_FALSE(fs::exists(tmp_ / "bad-result"));
+}
+
 // The same context in two directories with different mtimes and owners builds to the same
 // digest, twice, seconds apart, for gzip and zstd.
 TEST_F(Build, SameContextDifferentTimesAndOwnersSameDigest) {

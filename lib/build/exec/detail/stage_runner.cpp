@@ -78,7 +78,10 @@ Result<oci::Digest> entries_digest(const std::vector<LayerEntry>& entries) {
 std::string StageRunner::created() const { return rfc3339(shared_.options->epoch); }
 
 Error StageRunner::error_at(const dockerfile::Instruction& inst, const Error& error) const {
-  Error located = shared_.file->error_at(inst.location, error.message);
+  // A trigger's own text is not in the Dockerfile: point at the FROM that inherited it.
+  Error located = trigger_ ? shared_.file->error_at(trigger_->stage_location,
+                                                    "ONBUILD trigger \"" + trigger_->text + "\" of the base: " + error.message)
+                           : shared_.file->error_at(inst.location, error.message);
   located.category = error.category;
   return located;
 }
@@ -125,9 +128,6 @@ Result<void> StageRunner::start_from(const dockerfile::Stage& stage, const Stage
   }
   auto image = shared_.resolver->resolve(base.name, platform_);
   if (!image) return std::unexpected(image.error());
-  if (!image->state.on_build.empty()) {
-    return fail(ErrorCategory::input, "base image " + base.name + " has ONBUILD triggers, which sigil cannot run yet");
-  }
   result_.state = image->state;
   if (result_.state.platform.os.empty()) result_.state.platform = platform_;
   record_input(ResolvedInput::Kind::image, base.name, image->reference.str(), *image->reference.digest);
@@ -318,6 +318,41 @@ Result<void> StageRunner::apply_workdir(const dockerfile::Instruction& inst, con
   return {};
 }
 
+// The base's ONBUILD triggers run first, as BuildKit runs them: parsed as instructions of
+// this stage (COPY reads this build's context), then cleared from the config.
+Result<void> StageRunner::run_triggers(const dockerfile::Stage& stage) {
+  std::vector<std::string> triggers = std::move(result_.state.on_build);
+  result_.state.on_build.clear();
+  if (triggers.empty()) return {};
+  std::string text = "FROM scratch\n";
+  for (const auto& t : triggers) text += t + "\n";
+  auto parsed = dockerfile::parse_dockerfile(text, "ONBUILD");
+  // One instruction per trigger: a trigger that is a FROM (or spans lines) is refused.
+  if (parsed && (parsed->stages.size() != 1 || parsed->stages[0].instructions.size() != triggers.size())) {
+    return std::unexpected(shared_.file->error_at(stage.location, "the base's ONBUILD triggers are not one instruction each"));
+  }
+  for (std::size_t i = 0; i < triggers.size(); ++i) {
+    Trigger trigger{stage.location, triggers[i]};
+    trigger_ = &trigger;
+    Result<void> applied;
+    if (!parsed) {
+      applied = std::unexpected(parsed.error());
+    } else {
+      const auto& inst = parsed->stages[0].instructions[i];
+      line_ = stage.location.line;
+      applied = apply(inst);
+    }
+    trigger_ = nullptr;
+    if (!applied) {
+      if (parsed) return std::unexpected(applied.error());
+      Error e = shared_.file->error_at(stage.location, "ONBUILD triggers of the base: " + applied.error().message);
+      e.category = ErrorCategory::input;
+      return std::unexpected(e);
+    }
+  }
+  return {};
+}
+
 Result<StageResult> StageRunner::run(const dockerfile::Stage& stage, const StageRef& base) {
   stage_name_ = stage.name.empty() ? std::to_string(stage.index) : stage.name;
   steps_ = static_cast<int>(stage.instructions.size()) + 1;
@@ -334,6 +369,7 @@ Result<StageResult> StageRunner::run(const dockerfile::Stage& stage, const Stage
                  dockerfile::Environment::from_strings(base.kind == StageRef::Kind::scratch ? std::vector<std::string>{}
                                                                                              : result_.state.env),
                  shared_.file->directives.escape_char);
+  if (auto r = run_triggers(stage); !r) return std::unexpected(r.error());
   for (const auto& inst : stage.instructions) {
     ++step_;
     line_ = inst.location.line;

@@ -85,6 +85,7 @@ class StageRunner {
  private:
   [[nodiscard]] Result<void> start_from(const dockerfile::Stage& stage, const StageRef& base);
   [[nodiscard]] Result<void> apply(const dockerfile::Instruction& inst);
+  [[nodiscard]] Result<void> run_triggers(const dockerfile::Stage& stage);
   [[nodiscard]] Result<void> apply_copy(const dockerfile::Instruction& inst);
   [[nodiscard]] Result<void> apply_workdir(const dockerfile::Instruction& inst, const std::string& path);
   /// Adds a layer from entries: cache lookup by key, else compression in the background.
@@ -113,6 +114,12 @@ class StageRunner {
   int step_ = 0;
   int steps_ = 0;
   int line_ = 0;  ///< Dockerfile line of the instruction being applied
+  /// An ONBUILD trigger being applied: errors point at the FROM line and quote the trigger.
+  struct Trigger {
+    dockerfile::SourceLocation stage_location;
+    std::string text;
+  };
+  const Trigger* trigger_ = nullptr;
   bool cmd_set_ = false;
   std::vector<std::unique_ptr<StageResult>> images_;  ///< COPY --from images, kept alive
 };
