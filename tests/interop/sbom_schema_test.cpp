@@ -76,6 +76,9 @@ TEST_F(SbomSchema, EveryFixtureEveryFormat) {
       {"npm-pkg-lock", "dir:" + (syft / "javascript/pkg-lock").string()},
       {"npm-corrupt", "dir:" + (syft / "javascript/corrupt").string()},
       {"apk-corrupt", "dir:" + (syft / "alpine/corrupt").string()},
+      {"ruby", "dir:" + (syft / "ruby").string()},
+      {"php", "dir:" + (syft / "php").string()},
+      {"dotnet", "dir:" + (syft / "dotnet").string()},
       {"debian-dist-packages", "dir:/usr/lib/python3/dist-packages"},
   };
   // distroless status.d with a corrupt entry; an Alpine root with syft's installed db.
