@@ -20,6 +20,7 @@ constexpr std::string_view kDockerReferenceType = "vnd.docker.reference.type";
 constexpr std::string_view kDockerReferenceDigest = "vnd.docker.reference.digest";
 constexpr std::string_view kAttestationManifest = "attestation-manifest";
 constexpr std::string_view kInTotoPredicateTypeAnnotation = "in-toto.io/predicate-type";
+constexpr std::string_view kInTotoMediaType = "application/vnd.in-toto+json";
 
 bool is_network(const Error& error) { return error.category == ErrorCategory::network; }
 
@@ -232,6 +233,18 @@ Result<AttestationReport> find_attestations(oci::Store& store, const oci::Descri
   if (!referrers) return std::unexpected(referrers.error().with_context(what));
   std::vector<oci::Descriptor> bundles;
   for (const auto& r : *referrers) {
+    if (r.artifact_type == kInTotoMediaType) {
+      // A bare statement (sigil build without --sign-key): reported, never trusted.
+      UnsignedAttestation u;
+      u.referrer = true;
+      u.manifest = r.digest.str();
+      u.subject = image.digest.str();
+      u.predicate_type = annotation(r.annotations, kInTotoPredicateTypeAnnotation);
+      if (query.predicate_type.empty() || u.predicate_type == query.predicate_type) {
+        out.unsigned_attestations.push_back(std::move(u));
+      }
+      continue;
+    }
     if (!sign::is_bundle_artifact_type(r.artifact_type)) continue;
     std::string announced = annotation(r.annotations, sign::kBundlePredicateTypeAnnotation);
     if (announced == sign::kCosignSignPredicateType) continue;  // an image signature
@@ -286,10 +299,13 @@ void print_attestation_refusals(const std::string& image, const AttestationRepor
 
 void print_unsigned_attestations(const std::string& image, const AttestationReport& report) {
   for (const auto& u : report.unsigned_attestations) {
-    std::string line = "sigil: " + image + ": unsigned BuildKit attestation " +
-                       (u.predicate_type.empty() ? std::string("(unknown predicateType)") : u.predicate_type) +
-                       " in attestation manifest " + u.manifest + " for " +
-                       (u.subject.empty() ? std::string("(no subject)") : u.subject) + ": not verified (unsigned)";
+    std::string type = u.predicate_type.empty() ? std::string("(unknown predicateType)") : u.predicate_type;
+    std::string line = u.referrer ? "sigil: " + image + ": unsigned in-toto statement " + type + " in referrer " +
+                                        u.manifest + ": not verified (unsigned)"
+                                  : "sigil: " + image + ": unsigned BuildKit attestation " + type +
+                                        " in attestation manifest " + u.manifest + " for " +
+                                        (u.subject.empty() ? std::string("(no subject)") : u.subject) +
+                                        ": not verified (unsigned)";
     if (!u.note.empty()) line += "; " + u.note;
     line += "\n";
     std::fputs(line.c_str(), stderr);

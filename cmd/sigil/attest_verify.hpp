@@ -42,8 +42,10 @@ struct AttestationResult {
   std::optional<sign::Statement> statement;  ///< ok: the verified statement
 };
 
-/// An unsigned in-toto statement BuildKit stored in an attestation manifest of an index.
+/// An unsigned in-toto statement: one BuildKit stored in an attestation manifest of an index, or
+/// a bare statement referrer (what `sigil build` attaches without --sign-key).
 struct UnsignedAttestation {
+  bool referrer = false;       ///< a referrer of the image, not a BuildKit attestation manifest
   std::string manifest;        ///< the attestation manifest's digest
   std::string subject;         ///< vnd.docker.reference.digest: the platform manifest it is about
   std::string predicate_type;  ///< from the statement when readable, else the layer annotation
