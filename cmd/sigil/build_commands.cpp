@@ -1,6 +1,7 @@
 // `sigil build`: buildx-style flags → lib/build → outputs (layouts, registries, OCI archive),
 // the digest on stdout. The build runs completely before any output is touched, so bad input
 // or a failed step writes nothing.
+#include <ctime>
 #include <filesystem>
 #include <system_error>
 
@@ -9,8 +10,10 @@
 #include "build/image/platform.hpp"
 #include "build/output/cache_export.hpp"
 #include "build/output/image_output.hpp"
+#include "cmd/sigil/build_pipeline.hpp"
 #include "cmd/sigil/build_progress.hpp"
 #include "cmd/sigil/cli.hpp"
+#include "cmd/sigil/key_files.hpp"
 #include "common/file.hpp"
 
 namespace sigil::cli {
@@ -82,6 +85,39 @@ struct Destination {
   oci::Reference reference;
 };
 
+// --sbom cyclonedx|spdx|both|none → the formats (syft's default versions).
+Result<std::vector<sbom::Format>> sbom_formats(const std::string& value) {
+  std::vector<std::string> names;
+  if (value == "cyclonedx") names = {"cyclonedx-json"};
+  else if (value == "spdx") names = {"spdx-json"};
+  else if (value == "both") names = {"cyclonedx-json", "spdx-json"};
+  else if (value != "none") return std::unexpected(usage_error("build", "--sbom \"" + value + "\": expected cyclonedx, spdx, both or none"));
+  std::vector<sbom::Format> out;
+  for (const auto& n : names) {
+    auto f = sbom::parse_format(n);
+    if (!f) return std::unexpected(f.error());
+    out.push_back(*f);
+  }
+  return out;
+}
+
+Result<std::optional<provenance::Mode>> provenance_mode(const std::string& value) {
+  if (value == "min") return std::optional(provenance::Mode::min);
+  if (value == "max") return std::optional(provenance::Mode::max);
+  if (value == "none") return std::optional<provenance::Mode>();
+  return std::unexpected(usage_error("build", "--provenance \"" + value + "\": expected min, max or none"));
+}
+
+// The Dockerfile as provenance records it: relative to the context when inside it.
+std::string relative_dockerfile(const std::filesystem::path& dockerfile, const std::filesystem::path& context) {
+  std::error_code ec;
+  auto file = std::filesystem::weakly_canonical(dockerfile, ec);
+  auto root = std::filesystem::weakly_canonical(context, ec);
+  auto rel = file.lexically_relative(root);
+  if (!rel.empty() && *rel.begin() != "..") return rel.generic_string();
+  return file.generic_string();
+}
+
 Result<void> run_build(Args args) {
   cxxopts::Options options("sigil build", "Build an OCI image from a Dockerfile (BuildKit-compatible, daemonless)");
   options.custom_help("[OPTIONS]");
@@ -108,7 +144,11 @@ Result<void> run_build(Args args) {
       ("compression", "Layer compression: gzip or zstd", cxxopts::value<std::string>()->default_value("gzip"), "ALG")
       ("compression-level", "gzip 1-9, zstd 1-19", cxxopts::value<int>(), "N")
       ("source-date-epoch", "Timestamp of everything in the image (default: $SOURCE_DATE_EPOCH, git HEAD time, 0)", cxxopts::value<std::string>(), "SECONDS")
-      ("build-context", "Extra context: name=DIR or name=oci:DIR:TAG / docker-image://REF (repeatable)", cxxopts::value<std::vector<std::string>>(), "NAME=VALUE");
+      ("build-context", "Extra context: name=DIR or name=oci:DIR:TAG / docker-image://REF (repeatable)", cxxopts::value<std::vector<std::string>>(), "NAME=VALUE")
+      ("sbom", "Attach an SBOM of each platform image: cyclonedx, spdx, both or none", cxxopts::value<std::string>()->default_value("none"), "FORMAT")
+      ("provenance", "Attach SLSA v1 provenance: min, max (adds build args, secret ids, stages, layer map) or none", cxxopts::value<std::string>()->default_value("min"), "MODE")
+      ("sign-key", "Sign the image, its SBOMs and its provenance with this private key (password from SIGIL_PASSWORD/COSIGN_PASSWORD)", cxxopts::value<std::string>(), "FILE")
+      ("builder-id", "builder.id of the provenance (default: detected from the CI environment)", cxxopts::value<std::string>(), "URI");
   add_global_options(options);
   auto repeated = take_repeated(args);
   auto strings = [&](const std::string& name) { return repeated.values[name]; };
@@ -153,9 +193,11 @@ Result<void> run_build(Args args) {
       o.annotations[key] = kv->second;
     }
   }
+  PipelineOptions pipeline;
   for (const auto& s : strings("secret")) {
     auto fields = csv_fields(s);
     if (fields["id"].empty()) return std::unexpected(usage_error("build", "--secret needs id=ID"));
+    pipeline.secret_ids.push_back(fields["id"]);
   }
   for (const auto& c : strings("build-context")) {
     auto kv = key_value("--build-context", c);
@@ -186,6 +228,14 @@ Result<void> run_build(Args args) {
   o.store_options.registry.ca_file = globals.ca_file;
   auto mode = BuildProgress::parse_mode(p["progress"].as<std::string>(), stderr);
   if (!mode) return std::unexpected(mode.error());
+  auto formats = sbom_formats(p["sbom"].as<std::string>());
+  if (!formats) return std::unexpected(formats.error());
+  pipeline.sbom_formats = *formats;
+  auto provenance = provenance_mode(p["provenance"].as<std::string>());
+  if (!provenance) return std::unexpected(provenance.error());
+  pipeline.provenance = *provenance;
+  if (p.count("builder-id")) pipeline.builder_id = p["builder-id"].as<std::string>();
+  pipeline.cache_to = strings("cache-to");
 
   // Outputs are checked before building, so a typo fails fast and writes nothing.
   bool push = p.count("push") > 0;
@@ -210,6 +260,17 @@ Result<void> run_build(Args args) {
       return std::unexpected(usage_error("build", "--output \"" + spec + "\": supported: type=oci,dest=FILE.tar and type=registry"));
     }
   }
+  if (strings("tag").empty() && (!pipeline.sbom_formats.empty() || p.count("sign-key"))) {
+    return std::unexpected(usage_error("build", "--sbom and --sign-key attach to the image: give a -t destination"));
+  }
+  // The key (and its password) before the build: a wrong password should not cost a build.
+  std::optional<sign::KeySigner> signer;
+  if (p.count("sign-key")) {
+    auto key = load_signing_key(p["sign-key"].as<std::string>());
+    if (!key) return std::unexpected(key.error());
+    signer.emplace(std::move(*key));
+    pipeline.signer = &*signer;
+  }
   auto git = build::git_info(o.context);
   auto epoch = build::resolve_epoch(p.count("source-date-epoch") ? std::optional(p["source-date-epoch"].as<std::string>())
                                                                 : std::nullopt,
@@ -217,13 +278,22 @@ Result<void> run_build(Args args) {
   if (!epoch) return std::unexpected(epoch.error());
   o.epoch = *epoch;
   o.git = git;
+  pipeline.git = git;
+  pipeline.sbom_timestamp = *epoch;
+  pipeline.dockerfile_path = relative_dockerfile(o.dockerfile, o.context);
+  // A plain directory is recorded in provenance by its content digest.
+  o.context_digest = pipeline.provenance && !(git && !git->revision.empty());
+  pipeline.started_on = static_cast<std::int64_t>(std::time(nullptr));
 
   BuildProgress progress(stderr, *mode);
   o.on_event = [&](const build::BuildEvent& e) { progress.on_event(e); };
   auto result = build::build_image(o);
   if (!result) return std::unexpected(result.error());
+  pipeline.finished_on = static_cast<std::int64_t>(std::time(nullptr));
 
   std::vector<std::string> names;
+  std::vector<PipelineDestination> attest_to;
+  std::vector<std::unique_ptr<oci::Store>> stores;
   for (const auto& d : destinations) {
     std::optional<std::string> tag = d.reference.tag.empty() ? std::optional<std::string>("latest") : d.reference.tag;
     bool created = d.reference.transport == oci::Transport::layout && !std::filesystem::exists(d.reference.layout_path, ec);
@@ -236,7 +306,10 @@ Result<void> run_build(Args args) {
       return std::unexpected(pushed.error().with_context("write " + d.text));
     }
     names.push_back(d.text);
+    stores.push_back(std::move(opened->store));
+    attest_to.push_back(PipelineDestination{d.text, d.reference, stores.back().get()});
   }
+  if (auto r = run_pipeline(*result, o, pipeline, attest_to, stderr); !r) return std::unexpected(r.error());
   std::string ref_name = destinations.empty() ? std::string()
                                               : (destinations.front().reference.tag.empty() ? "latest" : destinations.front().reference.tag);
   for (const auto& a : archives) {
