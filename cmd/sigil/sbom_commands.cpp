@@ -107,7 +107,8 @@ Result<Cataloged> catalog_source(const std::string& source, const cxxopts::Parse
   std::vector<sbom::Warning> warnings;
   auto tree = sbom::ImageTree::build(
       *src.store, desc, platform, [&](const std::string& path) { return sbom::wanted_by(catalogers, path); },
-      [&](const std::string& path, const std::string& message) { warnings.push_back({"filetree", path, message}); });
+      [&](const std::string& path, const std::string& message) { warnings.push_back({"filetree", path, message}); },
+      [&](const std::string& path, const sbom::Entry& entry) { return sbom::elf_excerpt_for(catalogers, path, entry); });
   if (!tree) return std::unexpected(tree.error().with_context("sbom " + source));
   sbom::Subject subject{sbom::Subject::Kind::image, source, (*tree)->info().manifest.digest.str(), (*tree)->info().platform};
   auto inventory = sbom::catalog(**tree, subject, catalogers, std::move(warnings));

@@ -39,6 +39,9 @@ inline constexpr std::size_t kMaxSbomRpmDbBytes = 256 * 1024 * 1024;
 inline constexpr std::size_t kMaxSbomCachedFileBytes = 4 * 1024 * 1024;
 /// SBOM: total bytes of file contents kept in memory for catalogers while layers stream by.
 inline constexpr std::size_t kMaxSbomCacheBytes = 512 * 1024 * 1024;
+/// SBOM: largest executable a cataloger looks into for build info (Go, cargo-auditable); one at a
+/// time, and image trees keep only the sections catalogers read of it.
+inline constexpr std::size_t kMaxSbomBinaryBytes = 128 * 1024 * 1024;
 /// SBOM: symbolic links followed while resolving one path (as the kernel's 40).
 inline constexpr int kMaxSymlinkHops = 40;
 /// SBOM: entries accepted in one image's file tree (all layers together).

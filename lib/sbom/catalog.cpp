@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <unordered_map>
 
+#include "sbom/catalogers/detail/elf.hpp"
 #include "sbom/distro.hpp"
 
 namespace sigil::sbom {
@@ -48,6 +49,22 @@ bool wanted_by(const std::vector<std::unique_ptr<Cataloger>>& catalogers, const 
   return std::any_of(catalogers.begin(), catalogers.end(), [&](const auto& c) { return c->reads(path); });
 }
 
+std::function<std::string(std::string_view)> elf_excerpt_for(const std::vector<std::unique_ptr<Cataloger>>& catalogers,
+                                                            const std::string& path, const Entry& entry) {
+  std::vector<const Cataloger*> readers;
+  for (const auto& c : catalogers) {
+    if (c->matches_entry(path, entry) && c->elf_sections("")) readers.push_back(c.get());
+  }
+  if (readers.empty()) return {};
+  return [readers = std::move(readers)](std::string_view content) {
+    std::vector<std::string> names;
+    for (const auto* c : readers) {
+      if (auto more = c->elf_sections(content)) names.insert(names.end(), more->begin(), more->end());
+    }
+    return detail::elf_excerpt(content, names);
+  };
+}
+
 Inventory catalog(const FileTree& tree, Subject subject, const std::vector<std::unique_ptr<Cataloger>>& catalogers,
                   std::vector<Warning> warnings) {
   Inventory inv;
@@ -60,7 +77,7 @@ Inventory catalog(const FileTree& tree, Subject subject, const std::vector<std::
       [&](const std::string& path, const Entry& entry) {
         if (entry.kind != EntryKind::file) return;
         for (std::size_t i = 0; i < catalogers.size(); ++i) {
-          if (catalogers[i]->matches(path)) matches[i].push_back(path);
+          if (catalogers[i]->matches_entry(path, entry)) matches[i].push_back(path);
         }
       },
       [&](const std::string& path, const std::string& message) { inv.warn("filetree", path, message); });

@@ -39,6 +39,22 @@ class Cataloger {
   /// True for any file this cataloger may read (matches plus side files such as dpkg's
   /// info/*.list); image trees keep these in memory while their layer streams by.
   [[nodiscard]] virtual bool reads(std::string_view path) const { return matches(path); }
+  /// Like matches, for catalogers whose starting points are recognized by what a file is rather
+  /// than by its name (Go and Rust binaries: any executable regular file, checked for ELF when
+  /// read). `entry` is the file's lstat entry (mode, size). The catalog run asks this, not
+  /// matches. Default: matches(path).
+  [[nodiscard]] virtual bool matches_entry(std::string_view path, const Entry& entry) const {
+    (void)entry;
+    return matches(path);
+  }
+  /// For a cataloger that reads ELF sections of the files it matches by entry: the names of
+  /// those it needs from `content` (which may be empty or not ELF). Image trees keep only these
+  /// sections of such files (an ELF excerpt) rather than whole binaries, so memory stays bounded.
+  /// Default: nullopt, this cataloger reads no ELF sections.
+  [[nodiscard]] virtual std::optional<std::vector<std::string>> elf_sections(std::string_view content) const {
+    (void)content;
+    return std::nullopt;
+  }
   /// Catalogs the matched paths (sorted) into ctx.inventory. Package ids set here need only be
   /// unique within the run; relationships refer to them and finalize() rewrites them.
   virtual void catalog(const CatalogContext& ctx, const std::vector<std::string>& matches) const = 0;

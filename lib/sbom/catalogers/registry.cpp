@@ -9,6 +9,8 @@ std::vector<std::unique_ptr<Cataloger>> all_catalogers() {
   out.push_back(make_npm_cataloger());
   out.push_back(make_apk_cataloger());
   out.push_back(make_rpm_cataloger());
+  out.push_back(make_go_binary_cataloger());
+  out.push_back(make_rust_cataloger());
   out.push_back(make_java_cataloger());
   out.push_back(make_ruby_cataloger());
   out.push_back(make_php_cataloger());

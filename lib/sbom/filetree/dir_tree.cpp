@@ -115,6 +115,7 @@ void walk_dir(int fd, const std::string& path, dev_t dev, WalkState& state, int 
     Entry e;
     e.kind = kind_of(st.st_mode);
     e.size = static_cast<std::uint64_t>(st.st_size);
+    e.mode = static_cast<std::uint32_t>(st.st_mode & 07777);
     if (e.kind == EntryKind::symlink) e.link_target = read_link_at(dfd, name.c_str());
     state.visit(child, e);
   }
@@ -161,6 +162,7 @@ std::optional<Entry> DirTree::lstat(const std::string& path) const {
     Entry e;
     e.kind = kind_of(st.st_mode);
     e.size = static_cast<std::uint64_t>(st.st_size);
+    e.mode = static_cast<std::uint32_t>(st.st_mode & 07777);
     if (e.kind == EntryKind::symlink) e.link_target = read_link_at(fd, last.c_str());
     out = e;
   }

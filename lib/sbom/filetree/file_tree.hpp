@@ -24,6 +24,7 @@ struct Entry {
   std::uint64_t size = 0;
   std::string link_target;  ///< for symlinks
   std::string layer;        ///< digest of the layer that introduced it; empty for directories on disk
+  std::uint32_t mode = 0;   ///< permission bits (07777: setuid..., rwx for owner, group, others)
 };
 
 /// Normalizes a path inside the tree: absolute, no ".", "..", empty or trailing components

@@ -42,7 +42,8 @@ std::string join(const std::string& dir, std::string_view name) {
 Result<std::unique_ptr<ImageTree>> ImageTree::build(oci::Store& store, const oci::Descriptor& root,
                                                     const oci::Platform& platform,
                                                     const std::function<bool(const std::string&)>& want,
-                                                    const std::function<void(const std::string&, const std::string&)>& problem) {
+                                                    const std::function<void(const std::string&, const std::string&)>& problem,
+                                                    const Excerpt& excerpt) {
   auto raw = store.fetch_manifest(root);
   if (!raw) return std::unexpected(raw.error());
   auto type = oci::detect_manifest_media_type(*raw, "manifest " + root.digest.str());
@@ -71,7 +72,7 @@ Result<std::unique_ptr<ImageTree>> ImageTree::build(oci::Store& store, const oci
   tree->info_.platform = config->platform().str();
   tree->info_.layers = manifest->layers;
   for (std::size_t i = 0; i < manifest->layers.size(); ++i) {
-    auto applied = tree->apply_layer(static_cast<int>(i), want, problem);
+    auto applied = tree->apply_layer(static_cast<int>(i), want, problem, excerpt);
     if (!applied) return std::unexpected(applied.error());
   }
   return tree;
@@ -97,7 +98,8 @@ void ImageTree::erase_lower(const std::string& path, int layer, bool self) {
 }
 
 Result<void> ImageTree::apply_layer(int index, const std::function<bool(const std::string&)>& want,
-                                    const std::function<void(const std::string&, const std::string&)>& problem) {
+                                    const std::function<void(const std::string&, const std::string&)>& problem,
+                                    const Excerpt& excerpt) {
   const auto& layer = info_.layers[static_cast<std::size_t>(index)];
   std::string layer_digest = layer.digest.str();
   auto on_entry = [&](const detail::TarEntry& e, const detail::ReadData& read) -> Result<bool> {
@@ -125,6 +127,7 @@ Result<void> ImageTree::apply_layer(int index, const std::function<bool(const st
     Node node;
     node.entry.kind = e.kind;
     node.entry.size = e.size;
+    node.entry.mode = e.mode;
     node.entry.layer = layer_digest;
     node.layer = index;
     node.ordinal = e.ordinal;
@@ -138,6 +141,7 @@ Result<void> ImageTree::apply_layer(int index, const std::function<bool(const st
       auto t = nodes_.find(*target);
       if (t != nodes_.end()) {
         node.entry.size = t->second.entry.size;
+        node.entry.mode = t->second.entry.mode;
         node.content = t->second.content;
         if (node.content) cached_bytes_ += node.content->size();
       }
@@ -149,6 +153,14 @@ Result<void> ImageTree::apply_layer(int index, const std::function<bool(const st
       if (!data) return std::unexpected(data.error());
       cached_bytes_ += data->size();
       node.content = std::move(*data);
+    } else if (e.kind == EntryKind::file && excerpt && e.size <= limits::kMaxSbomBinaryBytes) {
+      // One executable in memory at a time; only its excerpt stays.
+      if (auto make = excerpt(*path, node.entry)) {
+        auto data = read(limits::kMaxSbomBinaryBytes);
+        if (!data) return std::unexpected(data.error());
+        node.content = make(*data);
+        cached_bytes_ += node.content->size();
+      }
     }
     auto& slot = nodes_[*path];
     if (slot.content) cached_bytes_ -= slot.content->size();
@@ -160,12 +172,12 @@ Result<void> ImageTree::apply_layer(int index, const std::function<bool(const st
 
 std::optional<Entry> ImageTree::lstat(const std::string& path) const {
   std::string p = normalize_tree_path(path);
-  if (p == "/") return Entry{EntryKind::directory, 0, "", ""};
+  if (p == "/") return Entry{EntryKind::directory, 0, "", "", 0755};
   auto it = nodes_.find(p);
   if (it != nodes_.end()) return it->second.entry;
   // Layers often omit directory entries; a path with content below it is a directory.
   auto below = nodes_.lower_bound(p + "/");
-  if (below != nodes_.end() && below->first.starts_with(p + "/")) return Entry{EntryKind::directory, 0, "", ""};
+  if (below != nodes_.end() && below->first.starts_with(p + "/")) return Entry{EntryKind::directory, 0, "", "", 0755};
   return std::nullopt;
 }
 

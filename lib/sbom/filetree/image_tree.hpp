@@ -4,7 +4,9 @@
 // to disk. The tree keeps an index (path → layer, position, size); files a cataloger announced
 // interest in (`want`) are kept in memory while their layer streams by (within
 // limits::kMaxSbomCachedFileBytes each, kMaxSbomCacheBytes in all); any other file is read by
-// streaming its layer again up to that entry.
+// streaming its layer again up to that entry. Files an `excerpt` function asks for (executables
+// whose build info catalogers read) are read as their layer streams by, one at a time, and only
+// the excerpt is kept: reading such a file later gives that excerpt.
 #pragma once
 
 #include <functional>
@@ -29,14 +31,20 @@ struct ImageInfo {
 
 class ImageTree final : public FileTree {
  public:
+  /// For a regular file (path, entry), a function turning its whole content into the smaller
+  /// content to keep instead, or an empty function to treat the file as usual.
+  using Excerpt =
+      std::function<std::function<std::string(std::string_view content)>(const std::string& path, const Entry& entry)>;
+
   /// Builds the tree of `root` (a manifest, or an index: then `platform`'s manifest).
   /// `want(path)` says which regular files to keep in memory; `problem(path, message)` receives
-  /// entries skipped (paths with "..", too many entries). Errors: unreadable manifest or layer,
-  /// corrupt archive, digest mismatch.
+  /// entries skipped (paths with "..", too many entries). `excerpt` (optional) picks files not
+  /// kept whole, up to limits::kMaxSbomBinaryBytes, to keep an excerpt of (see Excerpt).
+  /// Errors: unreadable manifest or layer, corrupt archive, digest mismatch.
   [[nodiscard]] static Result<std::unique_ptr<ImageTree>> build(
       oci::Store& store, const oci::Descriptor& root, const oci::Platform& platform,
       const std::function<bool(const std::string&)>& want,
-      const std::function<void(const std::string&, const std::string&)>& problem);
+      const std::function<void(const std::string&, const std::string&)>& problem, const Excerpt& excerpt = {});
 
   [[nodiscard]] std::string describe() const override { return "image " + info_.manifest.digest.str(); }
   [[nodiscard]] std::optional<Entry> lstat(const std::string& path) const override;
@@ -57,7 +65,8 @@ class ImageTree final : public FileTree {
   };
   explicit ImageTree(oci::Store& store) : store_(&store) {}
   [[nodiscard]] Result<void> apply_layer(int index, const std::function<bool(const std::string&)>& want,
-                                         const std::function<void(const std::string&, const std::string&)>& problem);
+                                         const std::function<void(const std::string&, const std::string&)>& problem,
+                                         const Excerpt& excerpt);
   void erase_lower(const std::string& path, int layer, bool self);
 
   oci::Store* store_;

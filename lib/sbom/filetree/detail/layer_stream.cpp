@@ -111,6 +111,7 @@ Result<void> read_entries(archive* a, const oci::Descriptor& layer, const OnEntr
       if (const char* sym = archive_entry_symlink(e)) entry.link_target = sym;
     }
     entry.size = archive_entry_size_is_set(e) ? static_cast<std::uint64_t>(archive_entry_size(e)) : 0;
+    entry.mode = static_cast<std::uint32_t>(archive_entry_perm(e)) & 07777;
     ReadData read = [&](std::size_t max_bytes) -> Result<std::string> {
       std::string out;
       char buffer[65536];

@@ -22,6 +22,7 @@ struct TarEntry {
   std::string link_target;   ///< symlink target, or the hard link's target path
   bool hardlink = false;
   std::uint64_t size = 0;
+  std::uint32_t mode = 0;    ///< permission bits (07777)
   std::uint64_t ordinal = 0; ///< position in the layer (0-based), for a later targeted re-read
 };
 
