@@ -193,6 +193,34 @@ TEST_F(BuildPipeline, PlainDirectoryGetsUnsignedMinProvenanceWithTheContextDiges
   EXPECT_TRUE(read_attached(tmp / "out3", *digest).statements.empty());
 }
 
+TEST_F(BuildPipeline, MultiPlatformBuildAttestsEachManifestAndTheIndex) {
+  write_sample_context(tmp / "multi", "FROM scratch\nCOPY hello.txt /\n");
+  fs::path out = tmp / "out";
+  auto r = pipeline_build({"-t", "oci:" + out.string() + ":v1", "--platform", "linux/amd64,linux/arm64", "--sbom",
+                           "spdx", (tmp / "multi").string()});
+  ASSERT_EQ(r.exit_code, 0) << r.describe();
+  auto index_digest = oci::Digest::parse(r.out.substr(0, r.out.find('\n')));
+  ASSERT_TRUE(index_digest);
+  auto index_attached = read_attached(out, *index_digest);
+  ASSERT_TRUE(index_attached.statements.contains("https://slsa.dev/provenance/v1")) << "the index has its own";
+  const auto& index_statement = index_attached.statements["https://slsa.dev/provenance/v1"];
+  EXPECT_EQ(index_statement.subjects.at(0).digest.at("sha256"), index_digest->hex());
+  std::string index_predicate = index_statement.predicate.dump();
+  EXPECT_NE(index_predicate.find("linux/arm64/sbom.spdx.json"), std::string::npos) << index_predicate;
+
+  auto store = oci::LayoutStore::open(out, false);
+  ASSERT_TRUE(store);
+  auto index = oci::Index::parse((*store)->fetch_manifest((*store)->resolve("v1").value()).value());
+  ASSERT_TRUE(index);
+  ASSERT_EQ(index->manifests.size(), 2u);
+  for (const auto& m : index->manifests) {
+    auto attached = read_attached(out, m.digest);
+    ASSERT_TRUE(attached.statements.contains("https://slsa.dev/provenance/v1")) << m.digest.str();
+    EXPECT_EQ(attached.statements["https://slsa.dev/provenance/v1"].subjects.at(0).digest.at("sha256"), m.digest.hex());
+    EXPECT_TRUE(attached.artifact_types.contains("application/spdx+json")) << "an SBOM per platform image";
+  }
+}
+
 TEST_F(BuildPipeline, BadPipelineFlagsFailBeforeBuildingAndWriteNothing) {
   make_keys();
   fs::path out = tmp / "out";
