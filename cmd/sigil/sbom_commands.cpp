@@ -13,6 +13,7 @@
 #include "oci/artifact.hpp"
 #include "oci/copy.hpp"
 #include "sbom/catalog.hpp"
+#include "sbom/image_catalog.hpp"
 #include "sbom/catalogers/registry.hpp"
 #include "sbom/filetree/dir_tree.hpp"
 #include "sbom/filetree/image_tree.hpp"
@@ -104,17 +105,9 @@ Result<Cataloged> catalog_source(const std::string& source, const cxxopts::Parse
   auto opened = open_and_resolve(source, global_options(p));
   if (!opened) return std::unexpected(opened.error());
   auto& [src, desc] = *opened;
-  std::vector<sbom::Warning> warnings;
-  auto tree = sbom::ImageTree::build(
-      *src.store, desc, platform, [&](const std::string& path) { return sbom::wanted_by(catalogers, path); },
-      [&](const std::string& path, const std::string& message) { warnings.push_back({"filetree", path, message}); },
-      [&](const std::string& path, const sbom::Entry& entry) { return sbom::elf_excerpt_for(catalogers, path, entry); });
-  if (!tree) return std::unexpected(tree.error().with_context("sbom " + source));
-  sbom::Subject subject{sbom::Subject::Kind::image, source, (*tree)->info().manifest.digest.str(), (*tree)->info().platform};
-  auto inventory = sbom::catalog(**tree, subject, catalogers, std::move(warnings));
-  oci::Descriptor manifest = (*tree)->info().manifest;
-  tree->reset();
-  return Cataloged{std::move(inventory), std::move(src.store), manifest};
+  auto cataloged = sbom::catalog_image(*src.store, desc, platform, source);
+  if (!cataloged) return std::unexpected(cataloged.error().with_context("sbom " + source));
+  return Cataloged{std::move(cataloged->inventory), std::move(src.store), cataloged->manifest};
 }
 
 Result<void> run_sbom(Args args) {

@@ -12,7 +12,8 @@ Result<ImageCatalog> catalog_image(oci::Store& store, const oci::Descriptor& roo
   std::vector<Warning> warnings;
   auto tree = ImageTree::build(
       store, root, platform, [&](const std::string& path) { return wanted_by(catalogers, path); },
-      [&](const std::string& path, const std::string& message) { warnings.push_back({"filetree", path, message}); });
+      [&](const std::string& path, const std::string& message) { warnings.push_back({"filetree", path, message}); },
+      [&](const std::string& path, const Entry& entry) { return elf_excerpt_for(catalogers, path, entry); });
   if (!tree) return std::unexpected(tree.error());
   Subject subject{Subject::Kind::image, name, (*tree)->info().manifest.digest.str(), (*tree)->info().platform};
   ImageCatalog out{catalog(**tree, subject, catalogers, std::move(warnings)), (*tree)->info().manifest};
