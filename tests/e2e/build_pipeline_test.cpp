@@ -10,6 +10,7 @@
 #include "e2e/build_support.hpp"
 #include "oci/layout_store.hpp"
 #include "oci/reference.hpp"
+#include "provenance/provenance.hpp"
 #include "sign/bundle.hpp"
 #include "sign/statement.hpp"
 #include "support/test_image.hpp"
@@ -134,6 +135,8 @@ TEST_F(BuildPipeline, GitCheckoutBuildIsSignedWithSbomsAndMaxProvenance) {
   const auto& statement = attached.statements["https://slsa.dev/provenance/v1"];
   ASSERT_EQ(statement.subjects.size(), 1u);
   EXPECT_EQ(statement.subjects[0].digest.at("sha256"), digest->hex());
+  auto structure = provenance::check_predicate_v1(statement.predicate);
+  EXPECT_TRUE(structure) << structure.error().message;
   std::string predicate = statement.predicate.dump();
   EXPECT_NE(predicate.find(commit), std::string::npos) << predicate;
   std::string dockerfile_bytes;
