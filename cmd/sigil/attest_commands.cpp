@@ -120,14 +120,10 @@ Result<void> run_verify_attestation(Args args) {
   std::vector<std::string> images;
   if (p.count("args") > 0) images = p["args"].as<std::vector<std::string>>();
   if (images.empty()) return std::unexpected(usage_error("verify-attestation", "expected at least one IMAGE"));
-  if (p.count("key") == 0) {
-    return std::unexpected(
-        usage_error("verify-attestation", "--key is required (keyless verification is not implemented yet)"));
-  }
-  std::string format = p["output"].as<std::string>();
-  if (format != "text" && format != "json") {
-    return std::unexpected(usage_error("verify-attestation", "--output must be text or json, not \"" + format + "\""));
-  }
+  if (auto key = required_key(p, "verify-attestation"); !key) return std::unexpected(key.error());
+  auto output = output_format(p, "verify-attestation");
+  if (!output) return std::unexpected(output.error());
+  const std::string& format = *output;
   AttestationQuery query;
   if (p.count("type") > 0) {
     auto spec = predicate_spec(p["type"].as<std::string>());

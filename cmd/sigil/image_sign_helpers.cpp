@@ -70,6 +70,21 @@ Result<std::optional<Opened>> target_repository(const cxxopts::ParseResult& pars
   return std::optional<Opened>(std::move(*opened));
 }
 
+Result<std::string> output_format(const cxxopts::ParseResult& parsed, std::string_view command) {
+  std::string format = parsed["output"].as<std::string>();
+  if (format != "text" && format != "json") {
+    return std::unexpected(usage_error(command, "--output must be text or json, not \"" + format + "\""));
+  }
+  return format;
+}
+
+Result<std::string> required_key(const cxxopts::ParseResult& parsed, std::string_view command) {
+  if (parsed.count("key") == 0) {
+    return std::unexpected(usage_error(command, "--key is required (keyless verification is not implemented yet)"));
+  }
+  return parsed["key"].as<std::string>();
+}
+
 Result<std::size_t> bounded_count(const cxxopts::ParseResult& parsed, const std::string& name,
                                   std::string_view command, std::size_t max) {
   long long value = parsed[name].as<long long>();

@@ -45,6 +45,12 @@ struct ResolvedImage {
 [[nodiscard]] Result<std::size_t> bounded_count(const cxxopts::ParseResult& parsed, const std::string& name,
                                                 std::string_view command, std::size_t max);
 
+/// --output of the verify commands: "text" or "json"; usage error otherwise.
+[[nodiscard]] Result<std::string> output_format(const cxxopts::ParseResult& parsed, std::string_view command);
+
+/// The --key of a verify command, required until keyless verification lands; usage error without it.
+[[nodiscard]] Result<std::string> required_key(const cxxopts::ParseResult& parsed, std::string_view command);
+
 /// The verify command (verify_commands.cpp); image_sign_commands() lists it beside sign.
 [[nodiscard]] Command verify_command();
 

@@ -90,14 +90,10 @@ Result<void> run_verify(Args args) {
   std::vector<std::string> images;
   if (p.count("args") > 0) images = p["args"].as<std::vector<std::string>>();
   if (images.empty()) return std::unexpected(usage_error("verify", "expected at least one IMAGE"));
-  if (p.count("key") == 0) {
-    return std::unexpected(
-        usage_error("verify", "--key is required (keyless verification is not implemented yet)"));
-  }
-  std::string format = p["output"].as<std::string>();
-  if (format != "text" && format != "json") {
-    return std::unexpected(usage_error("verify", "--output must be text or json, not \"" + format + "\""));
-  }
+  if (auto key = required_key(p, "verify"); !key) return std::unexpected(key.error());
+  auto output = output_format(p, "verify");
+  if (!output) return std::unexpected(output.error());
+  const std::string& format = *output;
   auto max = bounded_count(p, "max-candidates", "verify", kMaxCandidatesLimit);
   if (!max) return std::unexpected(max.error());
   sign::ImageVerifyOptions verify_options;

@@ -95,20 +95,16 @@ Result<void> run_verify_provenance(Args args) {
   const auto& p = **parsed;
   auto images = positionals(p, "verify-provenance", {"IMAGE"});
   if (!images) return std::unexpected(images.error());
-  if (p.count("key") == 0) {
-    return std::unexpected(
-        usage_error("verify-provenance", "--key is required (keyless verification is not implemented yet)"));
-  }
+  if (auto key = required_key(p, "verify-provenance"); !key) return std::unexpected(key.error());
   if (p.count("source-uri") == 0 || p["source-uri"].as<std::string>().empty()) {
     return std::unexpected(usage_error("verify-provenance", "--source-uri is required"));
   }
   if (p.count("source-tag") > 0 && p.count("source-branch") > 0) {
     return std::unexpected(usage_error("verify-provenance", "--source-tag and --source-branch exclude each other"));
   }
-  std::string format = p["output"].as<std::string>();
-  if (format != "text" && format != "json") {
-    return std::unexpected(usage_error("verify-provenance", "--output must be text or json, not \"" + format + "\""));
-  }
+  auto output = output_format(p, "verify-provenance");
+  if (!output) return std::unexpected(output.error());
+  const std::string& format = *output;
   provenance::Expectations expected;
   expected.source_uri = p["source-uri"].as<std::string>();
   if (p.count("source-tag") > 0) expected.source_tag = p["source-tag"].as<std::string>();
