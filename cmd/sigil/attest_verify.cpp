@@ -109,29 +109,10 @@ Result<AttestationResult> verify_referrer(oci::Store& store, const oci::Descript
     r.reason = std::move(why);
     return r;
   };
-  auto raw = store.fetch_manifest(referrer);
-  if (!raw) {
-    if (is_network(raw.error())) return std::unexpected(raw.error());
-    return reject("cannot read the referrer manifest: " + raw.error().message);
-  }
-  auto manifest = oci::Manifest::parse(std::move(*raw), "referrer manifest");
-  if (!manifest) return reject(manifest.error().message);
-  if (manifest->layers.size() != 1) {
-    return reject("expected one bundle layer, found " + std::to_string(manifest->layers.size()));
-  }
-  const oci::Descriptor& layer = manifest->layers[0];
-  if (!sign::bundle_version(layer.media_type)) return reject("unknown bundle media type \"" + layer.media_type + "\"");
-  if (layer.size < 0 || static_cast<std::uint64_t>(layer.size) > limits::kMaxBundleBytes) {
-    return reject("bundle layer of " + std::to_string(layer.size) + " bytes exceeds the limit of " +
-                  std::to_string(limits::kMaxBundleBytes));
-  }
-  auto bytes = store.fetch_blob_bytes(layer, limits::kMaxBundleBytes);
-  if (!bytes) {
-    if (is_network(bytes.error())) return std::unexpected(bytes.error());
-    return reject("cannot read the bundle layer: " + bytes.error().message);
-  }
-  auto bundle = sign::parse_bundle(*bytes);
-  if (!bundle) return reject("malformed bundle: " + bundle.error().message);
+  auto read = sign::read_referrer_bundle(store, referrer);
+  if (!read) return std::unexpected(read.error());
+  if (!read->bundle) return reject(read->reason);
+  auto& bundle = read->bundle;
   verify_envelope_bundle(r, *bundle, image, trusted, query);
   return r;
 }

@@ -5,6 +5,7 @@
 
 #include "common/limits.hpp"
 #include "oci/artifact.hpp"
+#include "oci/manifest.hpp"
 #include "sign/statement.hpp"
 
 namespace sigil::sign {
@@ -151,6 +152,43 @@ Result<ImageSignatureResult> sign_image(Signer& signer, oci::Store& store, const
     if (!legacy) return std::unexpected(legacy.error().with_context(what));
     out.legacy = *legacy;
   }
+  return out;
+}
+
+// Reading failures other than the network's are the candidate's fault (missing blob, digest
+// mismatch, oversize): they reject it. The network's leave the answer unknown.
+Result<ReferrerBundle> read_referrer_bundle(oci::Store& store, const oci::Descriptor& referrer) {
+  ReferrerBundle out;
+  auto reject = [&](std::string why) -> Result<ReferrerBundle> {
+    out.reason = std::move(why);
+    return out;
+  };
+  auto network = [](const Error& e) { return e.category == ErrorCategory::network; };
+  auto raw = store.fetch_manifest(referrer);
+  if (!raw) {
+    if (network(raw.error())) return std::unexpected(raw.error());
+    return reject("cannot read the referrer manifest: " + raw.error().message);
+  }
+  auto manifest = oci::Manifest::parse(std::move(*raw), "referrer manifest");
+  if (!manifest) return reject(manifest.error().message);
+  if (manifest->layers.size() != 1) {
+    return reject("expected one bundle layer, found " + std::to_string(manifest->layers.size()));
+  }
+  const oci::Descriptor& layer = manifest->layers[0];
+  out.media_type = layer.media_type;
+  if (!bundle_version(layer.media_type)) return reject("unknown bundle media type \"" + layer.media_type + "\"");
+  if (layer.size < 0 || static_cast<std::uint64_t>(layer.size) > limits::kMaxBundleBytes) {
+    return reject("bundle layer of " + std::to_string(layer.size) + " bytes exceeds the limit of " +
+                  std::to_string(limits::kMaxBundleBytes));
+  }
+  auto bytes = store.fetch_blob_bytes(layer, limits::kMaxBundleBytes);
+  if (!bytes) {
+    if (network(bytes.error())) return std::unexpected(bytes.error());
+    return reject("cannot read the bundle layer: " + bytes.error().message);
+  }
+  auto bundle = parse_bundle(*bytes);
+  if (!bundle) return reject("malformed bundle: " + bundle.error().message);
+  out.bundle = std::move(*bundle);
   return out;
 }
 

@@ -80,6 +80,18 @@ struct SimpleSigning {
                                                     const Bundle& bundle, std::string_view predicate_type,
                                                     std::string_view created);
 
+/// The bundle a bundle referrer carries, or why it carries none.
+struct ReferrerBundle {
+  std::optional<Bundle> bundle;  ///< set when the referrer holds one well-formed bundle
+  std::string media_type;        ///< the bundle layer's media type, when the manifest was read
+  std::string reason;            ///< why there is no bundle ("" when there is one)
+};
+
+/// Reads the one bundle layer of the referrer manifest `referrer` (bounded by
+/// limits::kMaxBundleBytes). Network errors are returned as errors, so a caller can tell "try
+/// again" from "this candidate is bad"; every other problem is a `reason`.
+[[nodiscard]] Result<ReferrerBundle> read_referrer_bundle(oci::Store& store, const oci::Descriptor& referrer);
+
 /// What signing one image produced.
 struct ImageSignatureResult {
   oci::Descriptor referrer;               ///< the bundle referrer manifest

@@ -26,10 +26,6 @@ Ordered subject_annotations(const Statement& statement, const oci::Digest& image
   return Ordered::object();
 }
 
-// Reading failures other than the network's are the candidate's fault (missing blob, digest
-// mismatch, oversize): they reject it. The network's leave the answer unknown.
-bool is_network(const Error& error) { return error.category == ErrorCategory::network; }
-
 }  // namespace
 
 std::string check_annotations(const Ordered& annotations, const SignatureAnnotations& required) {
@@ -57,31 +53,11 @@ Result<CandidateResult> verify_bundle_referrer(oci::Store& store, const oci::Des
     return r;
   };
 
-  auto raw = store.fetch_manifest(referrer);
-  if (!raw) {
-    if (is_network(raw.error())) return std::unexpected(raw.error());
-    return reject("cannot read the referrer manifest: " + raw.error().message);
-  }
-  auto manifest = oci::Manifest::parse(std::move(*raw), "referrer manifest");
-  if (!manifest) return reject(manifest.error().message);
-  if (manifest->layers.size() != 1) {
-    return reject("expected one bundle layer, found " + std::to_string(manifest->layers.size()));
-  }
-  const oci::Descriptor& layer = manifest->layers[0];
-  r.media_type = layer.media_type;
-  if (!bundle_version(layer.media_type))
-    return reject("unknown bundle media type \"" + layer.media_type + "\"");
-  if (layer.size < 0 || static_cast<std::uint64_t>(layer.size) > limits::kMaxBundleBytes) {
-    return reject("bundle layer of " + std::to_string(layer.size) + " bytes exceeds the limit of " +
-                  std::to_string(limits::kMaxBundleBytes));
-  }
-  auto bytes = store.fetch_blob_bytes(layer, limits::kMaxBundleBytes);
-  if (!bytes) {
-    if (is_network(bytes.error())) return std::unexpected(bytes.error());
-    return reject("cannot read the bundle layer: " + bytes.error().message);
-  }
-  auto bundle = parse_bundle(*bytes);
-  if (!bundle) return reject("malformed bundle: " + bundle.error().message);
+  auto read = read_referrer_bundle(store, referrer);
+  if (!read) return std::unexpected(read.error());
+  if (!read->media_type.empty()) r.media_type = read->media_type;
+  if (!read->bundle) return reject(read->reason);
+  auto& bundle = read->bundle;
   if (!std::holds_alternative<Envelope>(bundle->content)) {
     return reject("a message-signature bundle is not an image signature (expected a DSSE in-toto statement)");
   }
