@@ -94,6 +94,17 @@ TEST_F(SbomSchema, EveryFixtureEveryFormat) {
   std::ofstream(work / "alpine/etc/os-release") << "ID=alpine\nVERSION_ID=3.19.1\nPRETTY_NAME=\"Alpine Linux v3.19\"\n";
   fs::copy_file(syft / "alpine/base", work / "alpine/lib/apk/db/installed");
   sources.emplace_back("apk-base", "dir:" + (work / "alpine").string());
+  // An RHEL root with syft's BerkeleyDB rpm database; Cargo.lock files; Debian's jars; a Go binary.
+  fs::create_directories(work / "rhel/var/lib/rpm");
+  fs::create_directories(work / "rhel/etc");
+  std::ofstream(work / "rhel/etc/os-release") << "ID=\"rhel\"\nVERSION_ID=\"9.3\"\n";
+  fs::copy_file(syft / "redhat/Packages", work / "rhel/var/lib/rpm/Packages");
+  sources.emplace_back("rpm-bdb", "dir:" + (work / "rhel").string());
+  sources.emplace_back("rust-cargo-lock", "dir:" + (syft / "rust").string());
+  sources.emplace_back("java-usr-share", "dir:/usr/share/java");
+  fs::create_directories(work / "go/usr/bin");
+  fs::copy_file("/usr/bin/umoci", work / "go/usr/bin/umoci");
+  sources.emplace_back("go-binary", "dir:" + (work / "go").string());
   // An image with layers and whiteouts.
   auto store = oci::LayoutStore::open(work / "layout", true);
   ASSERT_TRUE(store);
