@@ -71,6 +71,22 @@ TEST_F(Build, EntrypointResetsAnInheritedCmdButNotOneSetInTheStage) {
   EXPECT_EQ(image.config["config"]["Entrypoint"], Json({"/bin/tool"}));
 }
 
+TEST_F(Build, WorkdirOnAnExistingDirectoryAddsNoLayer) {
+  write_sample_context(tmp_ / "ctx", "FROM scratch\nCOPY app /app\nWORKDIR /app\nWORKDIR /app/new\n");
+  auto r = build(cache(), {"-t", layout_ref(tmp_ / "out"), (tmp_ / "ctx").string()});
+  ASSERT_EQ(r.exit_code, 0) << r.describe();
+  auto image = read_built(tmp_ / "out", "latest");
+  // COPY and the new directory are layers; WORKDIR on /app, which exists, changes nothing.
+  EXPECT_EQ(image.manifest.layers.size(), 2u);
+  const Json& history = image.config["history"];
+  ASSERT_EQ(history.size(), 3u);
+  EXPECT_EQ(history[1]["created_by"], "WORKDIR /app");
+  EXPECT_EQ(history[1]["empty_layer"], true);
+  EXPECT_EQ(history[2]["created_by"], "WORKDIR /app/new");
+  EXPECT_FALSE(history[2].contains("empty_layer"));
+  EXPECT_EQ(image.config["config"]["WorkingDir"], "/app/new");
+}
+
 TEST_F(Build, EnvKeysExpandInTheConfigAndTheHistory) {
   put(tmp_ / "ctx" / "Dockerfile", "FROM scratch\nARG NAME=GREETING\nENV $NAME=hi OTHER=${NAME}_x\n");
   auto r = build(cache(), {"-t", layout_ref(tmp_ / "out"), (tmp_ / "ctx").string()});
