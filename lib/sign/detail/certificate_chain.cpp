@@ -1,0 +1,119 @@
+// Path validation of a Fulcio leaf, one trusted authority at a time (as sigstore-go does): the
+// authority's last certificate is the only anchor, its other certificates are intermediates, and
+// certificates the bundle carries are never consulted, so a bundle cannot bring its own root.
+// OpenSSL does the path building, signature and validity checks at the given time; sigil adds the
+// authority's validity window (from the trusted root) and the codeSigning EKU on the leaf.
+#include <openssl/x509_vfy.h>
+#include <openssl/x509v3.h>
+
+#include <ctime>
+#include <memory>
+
+#include "sign/certificate.hpp"
+#include "sign/detail/certificate_x509.hpp"
+#include "sign/detail/key_pem.hpp"
+#include "sign/detail/trusted_root_time.hpp"
+
+namespace sigil::sign {
+namespace {
+
+using StorePtr = std::unique_ptr<X509_STORE, sigil::detail::OpensslDeleter<X509_STORE_free>>;
+using StoreCtxPtr = std::unique_ptr<X509_STORE_CTX, sigil::detail::OpensslDeleter<X509_STORE_CTX_free>>;
+
+struct X509StackFree {
+  void operator()(STACK_OF(X509) * stack) const { sk_X509_pop_free(stack, X509_free); }
+};
+using X509StackPtr = std::unique_ptr<STACK_OF(X509), X509StackFree>;
+
+enum class Outcome { verified, wrong_time, untrusted };
+
+struct Attempt {
+  Outcome outcome = Outcome::untrusted;
+  std::vector<std::string> chain;  // issuer first, when verified
+};
+
+bool time_error(int code) {
+  return code == X509_V_ERR_CERT_HAS_EXPIRED || code == X509_V_ERR_CERT_NOT_YET_VALID;
+}
+
+// Tries one authority. Its parse already succeeded in parse_trusted_root, so a certificate that
+// fails to parse here can only mean a hand-built TrustedRoot: that authority simply does not verify.
+Attempt try_authority(X509* leaf, const CertificateAuthority& ca, SigstoreTime at) {
+  Attempt attempt;
+  if (ca.chain_der.empty()) return attempt;
+  std::vector<X509Ptr> certs;
+  for (const auto& der : ca.chain_der) {
+    auto cert = detail::parse_certificate_der(der, "trusted root certificate");
+    if (!cert) return attempt;
+    certs.push_back(std::move(*cert));
+  }
+  StorePtr store(X509_STORE_new());
+  X509StackPtr intermediates(sk_X509_new_null());
+  StoreCtxPtr ctx(X509_STORE_CTX_new());
+  if (!store || !intermediates || !ctx) return attempt;
+  X509* anchor = certs.back().get();
+  if (X509_STORE_add_cert(store.get(), anchor) != 1) return attempt;
+  for (std::size_t i = 0; i + 1 < certs.size(); ++i) {
+    if (X509_up_ref(certs[i].get()) != 1) return attempt;
+    if (sk_X509_push(intermediates.get(), certs[i].get()) <= 0) {
+      X509_free(certs[i].get());
+      return attempt;
+    }
+  }
+  if (X509_STORE_CTX_init(ctx.get(), store.get(), leaf, intermediates.get()) != 1) return attempt;
+  X509_VERIFY_PARAM* param = X509_STORE_CTX_get0_param(ctx.get());
+  X509_VERIFY_PARAM_set_time(param, static_cast<time_t>(at.time_since_epoch().count()));
+  // An authority whose chain stops at an intermediate (no self-signed root in the trusted root)
+  // makes that intermediate the anchor; only then may the path end below a self-signed root.
+  if (X509_self_signed(anchor, 0) != 1) X509_VERIFY_PARAM_set_flags(param, X509_V_FLAG_PARTIAL_CHAIN);
+  if (X509_verify_cert(ctx.get()) != 1) {
+    attempt.outcome = time_error(X509_STORE_CTX_get_error(ctx.get())) ? Outcome::wrong_time : Outcome::untrusted;
+    detail::clear_openssl_errors();
+    return attempt;
+  }
+  if (!ca.valid_for.contains(at)) {
+    attempt.outcome = Outcome::wrong_time;
+    return attempt;
+  }
+  STACK_OF(X509)* chain = X509_STORE_CTX_get0_chain(ctx.get());
+  for (int i = 1; i < sk_X509_num(chain); ++i) attempt.chain.push_back(detail::certificate_der(sk_X509_value(chain, i)));
+  attempt.outcome = Outcome::verified;
+  return attempt;
+}
+
+}  // namespace
+
+Result<std::vector<std::string>> verify_certificate_chain(std::string_view leaf_der, const TrustedRoot& root,
+                                                          SigstoreTime at) {
+  auto leaf = detail::parse_certificate_der(leaf_der, "certificate");
+  if (!leaf) return std::unexpected(leaf.error());
+  bool wrong_time = false;
+  std::vector<std::string> chain;
+  bool verified = false;
+  for (const auto& ca : root.certificate_authorities) {
+    Attempt attempt = try_authority(leaf->get(), ca, at);
+    if (attempt.outcome == Outcome::verified) {
+      chain = std::move(attempt.chain);
+      verified = true;
+      break;
+    }
+    wrong_time = wrong_time || attempt.outcome == Outcome::wrong_time;
+  }
+  detail::clear_openssl_errors();
+  if (!verified) {
+    // A path that only failed on time is a real issuer at the wrong moment: say so, it is the
+    // actionable reason (expired certificate, or an authority not yet or no longer trusted).
+    if (wrong_time) return fail(ErrorCategory::denied, "certificate: not valid at " + detail::format_sigstore_time(at));
+    return fail(ErrorCategory::denied, "certificate: not issued by a trusted Fulcio CA");
+  }
+  // X509_check_purpose caches the extensions; without an EKU extension the flag is absent, and
+  // sigil requires codeSigning explicitly (Fulcio always sets it).
+  X509_check_purpose(leaf->get(), -1, 0);
+  const bool has_eku = (X509_get_extension_flags(leaf->get()) & EXFLAG_XKUSAGE) != 0;
+  if (!has_eku || (X509_get_extended_key_usage(leaf->get()) & XKU_CODE_SIGN) == 0) {
+    return fail(ErrorCategory::denied, "certificate: no codeSigning extended key usage");
+  }
+  return chain;
+}
+
+}  // namespace sigil::sign
