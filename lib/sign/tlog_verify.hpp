@@ -27,6 +27,9 @@ struct TlogFacts {
   /// The integrated time, set only when a SET (inclusionPromise) over it verified.
   std::optional<SigstoreTime> integrated_time;
   bool inclusion_proof_verified = false;
+  /// DER certificate or SubjectPublicKeyInfo the entry records for the signature. For a bundle
+  /// with a public key (which holds only a hint), the caller compares it with the key it verifies with.
+  std::string entry_verifier_der;
 };
 
 /// Verifies one element of bundle.tlog_entries (protobuf JSON TransparencyLogEntry) against the
