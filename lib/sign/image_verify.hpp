@@ -1,11 +1,13 @@
 // Verifying the signatures of an image: discover the candidates stored beside it (bundle referrers
-// and the legacy `sha256-<hex>.sig` tag), verify each against trusted keys, and report per candidate
+// and the legacy `sha256-<hex>.sig` tag), verify each against trusted keys or, for keyless
+// signatures, the trusted root and the identity policy, and report per candidate
 // what verified or why not. Only image signatures count: statements with predicateType
 // https://sigstore.dev/cosign/sign/v1 whose subject is the image digest, and simple-signing payloads
 // naming the image digest. The result is data; deciding and printing is the caller's business.
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,6 +27,8 @@ struct ImageVerifyOptions {
   /// At most this many candidates are examined; more are counted and reported, never fetched, so a
   /// flooded image cannot stall a verifier.
   std::size_t max_candidates = 100;
+  /// What a certificate-signed (keyless) candidate must satisfy: the signer's identity and issuer.
+  VerificationPolicy policy;
 };
 
 /// The stored form of a candidate.
@@ -44,6 +48,9 @@ struct CandidateResult {
   nlohmann::ordered_json annotations = nlohmann::ordered_json::object();  ///< signed annotations
   std::string docker_reference;  ///< simple-signing only: reported, not enforced (as cosign does)
   std::string predicate_type;    ///< bundles: the statement's predicateType when it could be read
+  /// Who signed, when the signature verified: key id or certificate (identity, issuer, Fulcio
+  /// extensions), verified log entries and the verified signing time.
+  std::optional<Facts> signer;
 };
 
 /// The outcome for one image.

@@ -6,6 +6,7 @@
 #include "common/limits.hpp"
 #include "oci/manifest.hpp"
 #include "sign/bundle.hpp"
+#include "sign/detail/cosign_keyless_legacy.hpp"
 #include "sign/signature.hpp"
 #include "sign/statement.hpp"
 
@@ -24,6 +25,35 @@ Ordered subject_annotations(const Statement& statement, const oci::Digest& image
     }
   }
   return Ordered::object();
+}
+
+// The signature of a simple-signing layer: with trusted keys, against each key (the layer's
+// certificate, if any, is not consulted, as cosign --key does not); without, as the keyless
+// bundle its annotations amount to, against the trusted root and the identity policy.
+Result<Facts> verify_legacy_signature(const LegacyLayer& layer, const TrustedMaterial& trusted,
+                                      const ImageVerifyOptions& options) {
+  if (!trusted.keys.empty()) {
+    std::string last_reason;
+    for (const PublicKey& key : trusted.keys) {
+      auto verified = verify_message(key.get(), layer.payload, layer.signature);
+      if (verified) {
+        Facts facts;
+        facts.key_id = key.key_id();
+        facts.content = "message-signature";
+        return facts;
+      }
+      last_reason = verified.error().message;
+    }
+    return fail(ErrorCategory::denied, "no trusted key verifies the signature (" + last_reason + ")");
+  }
+  if (!has_legacy_certificate(layer.layer.annotations)) {
+    if (!trusted.root) return fail(ErrorCategory::input, "no trusted public key given");
+    return fail(ErrorCategory::denied, "a key signature (no " + std::string(kCosignCertificateAnnotation) +
+                                           " annotation): verifying it needs the public key");
+  }
+  auto bundle = legacy_signature_bundle(layer.layer.annotations, layer.payload, layer.signature);
+  if (!bundle) return std::unexpected(bundle.error());
+  return verify_bundle(*bundle, ArtifactRef{std::string_view(layer.payload), {}}, trusted, options.policy);
 }
 
 }  // namespace
@@ -61,7 +91,7 @@ Result<CandidateResult> verify_bundle_referrer(oci::Store& store, const oci::Des
   if (!std::holds_alternative<Envelope>(bundle->content)) {
     return reject("a message-signature bundle is not an image signature (expected a DSSE in-toto statement)");
   }
-  auto facts = verify_bundle(*bundle, ArtifactRef{std::nullopt, image}, trusted);
+  auto facts = verify_bundle(*bundle, ArtifactRef{std::nullopt, image}, trusted, options.policy);
   if (!facts) {
     // Partial facts help the reader of a refusal: which statement it was.
     if (auto statement = parse_statement(std::get<Envelope>(bundle->content).payload)) {
@@ -70,6 +100,7 @@ Result<CandidateResult> verify_bundle_referrer(oci::Store& store, const oci::Des
     return reject(facts.error().message);
   }
   r.key_id = facts->key_id;
+  r.signer = *facts;
   if (!facts->statement) return reject("signed payload is not an in-toto statement");
   r.predicate_type = facts->statement->predicate_type;
   r.annotations = subject_annotations(*facts->statement, image);
@@ -100,17 +131,10 @@ CandidateResult verify_legacy_layer(const LegacyLayer& layer, std::size_t index,
   }
   if (layer.signature.empty())
     return reject("layer has no " + std::string(kCosignSignatureAnnotation) + " annotation");
-  if (trusted.keys.empty()) return reject("no trusted public key given");
-  std::string last_reason;
-  for (const PublicKey& key : trusted.keys) {
-    auto verified = verify_message(key.get(), layer.payload, layer.signature);
-    if (verified) {
-      r.key_id = key.key_id();
-      break;
-    }
-    last_reason = verified.error().message;
-  }
-  if (r.key_id.empty()) return reject("no trusted key verifies the signature (" + last_reason + ")");
+  auto signer = verify_legacy_signature(layer, trusted, options);
+  if (!signer) return reject(signer.error().message);
+  r.key_id = signer->key_id;
+  r.signer = std::move(*signer);
   // Only a verified payload is worth reading: its claims mean nothing before.
   auto payload = parse_simple_signing(layer.payload);
   if (!payload) return reject("signed payload is not a simple-signing payload: " + payload.error().message);
