@@ -60,13 +60,27 @@ Attempt try_authority(X509* leaf, const CertificateAuthority& ca, SigstoreTime a
       return attempt;
     }
   }
-  if (X509_STORE_CTX_init(ctx.get(), store.get(), leaf, intermediates.get()) != 1) return attempt;
-  X509_VERIFY_PARAM* param = X509_STORE_CTX_get0_param(ctx.get());
-  X509_VERIFY_PARAM_set_time(param, static_cast<time_t>(at.time_since_epoch().count()));
   // An authority whose chain stops at an intermediate (no self-signed root in the trusted root)
   // makes that intermediate the anchor; only then may the path end below a self-signed root.
-  if (X509_self_signed(anchor, 0) != 1) X509_VERIFY_PARAM_set_flags(param, X509_V_FLAG_PARTIAL_CHAIN);
-  if (X509_verify_cert(ctx.get()) != 1) {
+  const bool partial = X509_self_signed(anchor, 0) != 1;
+  auto verify_at = [&](SigstoreTime when) {
+    X509_STORE_CTX_cleanup(ctx.get());
+    if (X509_STORE_CTX_init(ctx.get(), store.get(), leaf, intermediates.get()) != 1) return false;
+    X509_VERIFY_PARAM* param = X509_STORE_CTX_get0_param(ctx.get());
+    X509_VERIFY_PARAM_set_time(param, static_cast<time_t>(when.time_since_epoch().count()));
+    if (partial) X509_VERIFY_PARAM_set_flags(param, X509_V_FLAG_PARTIAL_CHAIN);
+    return X509_verify_cert(ctx.get()) == 1;
+  };
+  bool ok = verify_at(at);
+  // RFC 5280 (and Go, hence sigstore-go) count notAfter itself as valid; OpenSSL calls a
+  // certificate expired at that very second. Only that exact case is retried a second earlier.
+  if (!ok && X509_STORE_CTX_get_error(ctx.get()) == X509_V_ERR_CERT_HAS_EXPIRED) {
+    if (X509* expired = X509_STORE_CTX_get_current_cert(ctx.get()); expired != nullptr) {
+      auto not_after = detail::asn1_time(X509_get0_notAfter(expired));
+      if (not_after && *not_after == at) ok = verify_at(at - std::chrono::seconds(1));
+    }
+  }
+  if (!ok) {
     attempt.outcome = time_error(X509_STORE_CTX_get_error(ctx.get())) ? Outcome::wrong_time : Outcome::untrusted;
     detail::clear_openssl_errors();
     return attempt;
