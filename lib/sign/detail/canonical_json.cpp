@@ -89,10 +89,11 @@ Result<void> write_string(std::string_view text, std::string& out) {
 // Integers are JSON numbers and therefore doubles in JCS: exact below 2^53, rounded above.
 template <class Int>
 std::string integer_text(Int value) {
-  constexpr double kExact = 9007199254740992.0;  // 2^53
-  const auto as_double = static_cast<double>(value);
-  if (as_double <= kExact && as_double >= -kExact) return std::to_string(value);
-  return ecmascript_number(as_double);
+  constexpr std::int64_t kExact = std::int64_t{1} << 53;
+  const bool exact = value >= 0 ? static_cast<std::uint64_t>(value) <= static_cast<std::uint64_t>(kExact)
+                                : static_cast<std::int64_t>(value) >= -kExact;
+  if (exact) return std::to_string(value);
+  return ecmascript_number(static_cast<double>(value));
 }
 
 template <class J>
