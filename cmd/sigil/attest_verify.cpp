@@ -10,6 +10,7 @@
 #include "oci/media_types.hpp"
 #include "sign/bundle.hpp"
 #include "sign/cosign_image.hpp"
+#include "sign/detail/cosign_keyless_legacy.hpp"
 #include "sign/image_verify.hpp"
 
 namespace sigil::cli {
@@ -58,6 +59,7 @@ std::string check_subject_annotations(const sign::Statement& statement, const oc
 void judge_statement(AttestationResult& r, const sign::Facts& facts, const oci::Digest& image,
                      const AttestationQuery& query) {
   r.key_id = facts.key_id;
+  r.signer = facts;
   if (!facts.statement) {
     r.reason = "signed payload is not an in-toto statement";
     return;
@@ -88,7 +90,7 @@ void verify_envelope_bundle(AttestationResult& r, const sign::Bundle& bundle, co
     r.reason = "a message-signature bundle is not an attestation (expected a DSSE in-toto statement)";
     return;
   }
-  auto facts = sign::verify_bundle(bundle, sign::ArtifactRef{std::nullopt, image}, trusted);
+  auto facts = sign::verify_bundle(bundle, sign::ArtifactRef{std::nullopt, image}, trusted, query.policy);
   if (!facts) {
     // The unverified claim helps the reader of the refusal see which statement it was.
     if (auto claimed = sign::parse_statement(envelope->payload)) r.predicate_type = claimed->predicate_type;
@@ -117,8 +119,9 @@ Result<AttestationResult> verify_referrer(oci::Store& store, const oci::Descript
   return r;
 }
 
-// A layer of cosign's legacy `.att` manifest holds a DSSE envelope; wrapped in a key bundle it
-// goes through the same verifier as the referrers.
+// A layer of cosign's legacy `.att` manifest holds a DSSE envelope; wrapped in a key bundle (or,
+// for a keyless layer verified without keys, the bundle its certificate and Rekor-bundle
+// annotations amount to) it goes through the same verifier as the referrers.
 AttestationResult verify_legacy(const sign::LegacyLayer& layer, std::size_t index, const std::string& tag,
                                 const oci::Digest& image, const sign::TrustedMaterial& trusted,
                                 const AttestationQuery& query) {
@@ -132,6 +135,15 @@ AttestationResult verify_legacy(const sign::LegacyLayer& layer, std::size_t inde
   auto envelope = sign::parse_envelope(layer.payload);
   if (!envelope) {
     r.reason = "layer is not a DSSE envelope: " + envelope.error().message;
+    return r;
+  }
+  if (trusted.keys.empty() && sign::detail::has_legacy_certificate(layer.layer.annotations)) {
+    auto bundle = sign::detail::legacy_keyless_bundle(layer.layer.annotations, std::move(*envelope));
+    if (!bundle) {
+      r.reason = bundle.error().message;
+      return r;
+    }
+    verify_envelope_bundle(r, *bundle, image, trusted, query);
     return r;
   }
   sign::Bundle bundle;

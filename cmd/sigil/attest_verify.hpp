@@ -29,6 +29,8 @@ struct AttestationQuery {
   std::size_t max_candidates = 100;
   /// Each key must be an annotation of the statement's image subject with this exact value.
   std::map<std::string, std::string> required_annotations;
+  /// What a certificate-signed (keyless) statement must satisfy: the signer's identity and issuer.
+  sign::VerificationPolicy policy;
 };
 
 /// One signed candidate: verified (with its envelope and statement) or refused with a reason.
@@ -40,6 +42,7 @@ struct AttestationResult {
   std::string predicate_type;  ///< the statement's, when it could be read
   sign::Envelope envelope;     ///< ok: the verified envelope
   std::optional<sign::Statement> statement;  ///< ok: the verified statement
+  std::optional<sign::Facts> signer;         ///< who signed, once the signature verified
 };
 
 /// An unsigned in-toto statement: one BuildKit stored in an attestation manifest of an index, or
@@ -65,7 +68,8 @@ struct AttestationReport {
 };
 
 /// Finds and verifies the attestations of `image` in `store` against `trusted`. A statement counts
-/// when its signature verifies with a trusted key, its payload is an in-toto statement with a
+/// when its signature verifies with a trusted key (or, keyless, with a certificate from a trusted
+/// Fulcio CA whose identity matches query.policy, logged in a trusted transparency log), its payload is an in-toto statement with a
 /// subject carrying the image digest, and its predicateType is the queried one (any attestation
 /// type when none is queried; cosign image signatures never count).
 [[nodiscard]] Result<AttestationReport> find_attestations(oci::Store& store, const oci::Descriptor& image,
