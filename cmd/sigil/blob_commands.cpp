@@ -14,6 +14,7 @@
 
 #include "cmd/sigil/cli.hpp"
 #include "cmd/sigil/key_files.hpp"
+#include "cmd/sigil/keyless_options.hpp"
 #include "common/file.hpp"
 #include "common/limits.hpp"
 #include "oci/digest.hpp"
@@ -84,11 +85,13 @@ Result<sign::Bundle> read_bundle(const std::string& path) {
 }
 
 Result<void> run_sign_blob(Args args) {
-  auto options = blob_options("sign-blob", "Sign a file with a key into a Sigstore bundle (v0.3, messageSignature)",
+  auto options = blob_options("sign-blob", "Sign a file with a key, or keyless, into a Sigstore bundle (v0.3, messageSignature)",
                               "FILE");
   options.add_options()
       ("key", "Private key file (cosign-encrypted, PKCS#8, SEC1 or PKCS#1 PEM)", cxxopts::value<std::string>(), "FILE")
-      ("bundle", "Where to write the bundle", cxxopts::value<std::string>(), "FILE");
+      ("bundle", "Where to write the bundle", cxxopts::value<std::string>(), "FILE")
+      ("keyless", "Sign keyless: OIDC identity -> Fulcio certificate, logged in Rekor (see the Keyless options)");
+  add_keyless_options(options);
   add_global_options(options);
   auto parsed = parse_args(options, args, "sign-blob");
   if (!parsed) return std::unexpected(parsed.error());
@@ -96,10 +99,26 @@ Result<void> run_sign_blob(Args args) {
   const auto& p = **parsed;
   auto files = positionals(p, "sign-blob", {"FILE"});
   if (!files) return std::unexpected(files.error());
-  if (!p.count("key")) return std::unexpected(usage_error("sign-blob", "--key is required"));
+  const bool keyless = p.count("keyless") > 0;
+  if (keyless && p.count("key")) return std::unexpected(usage_error("sign-blob", "--key and --keyless exclude each other"));
+  if (!keyless && keyless_flags_given(p)) {
+    return std::unexpected(usage_error("sign-blob", "keyless options need --keyless"));
+  }
+  if (!keyless && !p.count("key")) return std::unexpected(usage_error("sign-blob", "--key (or --keyless) is required"));
   if (!p.count("bundle")) return std::unexpected(usage_error("sign-blob", "--bundle is required"));
   const std::string out = p["bundle"].as<std::string>();
   if (out.empty()) return std::unexpected(usage_error("sign-blob", "--bundle is empty"));
+  if (keyless) {
+    auto blob = read_blob((*files)[0]);
+    if (!blob) return std::unexpected(blob.error().with_context("read blob"));
+    auto bundle = sign_keyless(p, "sign-blob", [&](sign::Signer& signer) { return sign::sign_message_bundle(signer, *blob); });
+    if (!bundle) return std::unexpected(bundle.error());
+    if (auto written = write_file_atomic(out, sign::serialize_bundle(*bundle)); !written) {
+      return std::unexpected(written.error().with_context("write bundle"));
+    }
+    std::fprintf(stderr, "Wrote bundle to %s\n", out.c_str());
+    return {};
+  }
 
   // The blob is read before the key so a missing file asks for no password.
   auto blob = read_blob((*files)[0]);
