@@ -107,6 +107,8 @@ Result<TransparencyLog> parse_log(const Json& item, const std::string& where_ind
   log.public_key_der = std::move(*raw);
   auto key = detail::public_key_for_details(log.public_key_der, log.key_details);
   if (!key) return bad(where, "public key does not load: " + key.error().message);
+  // A PKCS#1 key (the staging CT log) is kept as SPKI too, so public_key_der is always an SPKI.
+  if (log.key_details == "PKCS1_RSA_PKCS1V5") log.public_key_der = key->to_der();
   log.public_key = std::make_shared<const PublicKey>(std::move(*key));
 
   // sigstore-go refuses a log without a validity start: a key must say since when it is trusted.

@@ -153,6 +153,9 @@ TEST(TrustedRoot, LoadsThePkcs1RsaKeyOfTheStagingCtLog) {
   EXPECT_EQ(root->ctlogs[0].key_details, "PKCS1_RSA_PKCS1V5");
   ASSERT_TRUE(root->ctlogs[0].public_key);
   EXPECT_EQ(root->ctlogs[0].public_key->algorithm(), KeyAlgorithm::rsa);
+  // Kept as an SPKI like every other key, so its RFC 6962 log id is SHA-256 of public_key_der.
+  EXPECT_EQ(root->ctlogs[0].public_key_der, root->ctlogs[0].public_key->to_der());
+  EXPECT_TRUE(public_key_from_der(root->ctlogs[0].public_key_der));
   // ".000Z" fractions parse.
   EXPECT_EQ(root->ctlogs[0].valid_for.end, utc(2022, 7, 31, 0, 0, 0));
 }
