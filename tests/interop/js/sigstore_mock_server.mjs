@@ -13,6 +13,9 @@
 // algorithm, nonce, certReq, policy) and answers the mock's DER TimeStampResp as
 // application/timestamp-reply. JSON requests (what @sigstore/sign sends) pass through unchanged.
 //
+// Rekor dsse v0.0.1 proposals are logged in Rekor's canonical form (the mock would log them as
+// proposed, which no verifier accepts).
+//
 // The mock decodes the OIDC token without checking any signature: any JWS-shaped token with a JSON
 // payload works. The certificate's SAN is the token's `sub` (or `email` with
 // SIGIL_MOCK_SUBJECT_CLAIM=email) and its issuer extensions carry `iss`.
@@ -88,6 +91,37 @@ function timestampQueryToJSON(der) {
   return json;
 }
 
+// The mock logs a proposed entry verbatim; real Rekor logs its canonical form, which verifiers
+// compare with the bundle. For dsse v0.0.1 that is {envelopeHash, payloadHash, signatures[{signature,
+// verifier}]} (the proposed envelope and verifiers are not kept), so translate before logging.
+// hashedrekord's canonical form is what clients propose. Anything unparsable passes unchanged, for
+// the mock to refuse.
+function canonicalizeProposedEntry(text) {
+  let entry;
+  try {
+    entry = JSON.parse(text);
+  } catch {
+    return text;
+  }
+  const proposed = entry?.spec?.proposedContent;
+  if (entry?.kind !== 'dsse' || entry?.apiVersion !== '0.0.1' || !proposed) return text;
+  const envelope = JSON.parse(proposed.envelope);
+  const verifiers = proposed.verifiers || [];
+  if (!Array.isArray(envelope.signatures) || envelope.signatures.length !== verifiers.length) {
+    throw new Error('dsse: every signature needs one verifier');
+  }
+  const sha256 = (bytes) => ({ algorithm: 'sha256', value: createHash('sha256').update(bytes).digest('hex') });
+  return JSON.stringify({
+    apiVersion: '0.0.1',
+    kind: 'dsse',
+    spec: {
+      envelopeHash: sha256(Buffer.from(proposed.envelope, 'utf8')),
+      payloadHash: sha256(Buffer.from(envelope.payload, 'base64')),
+      signatures: envelope.signatures.map((signature, i) => ({ signature: signature.sig, verifier: verifiers[i] })),
+    },
+  });
+}
+
 function readBody(request) {
   return new Promise((resolve, reject) => {
     const chunks = [];
@@ -134,7 +168,7 @@ server.listen(0, '127.0.0.1', async () => {
   const rekor = mock.rekorHandler(tlog, { strict: true });
   const timestamp = mock.tsaHandler(tsa, { strict: true });
   routes.set(fulcio.path, (body) => fulcio.fn(body.toString('utf8')));
-  routes.set(rekor.path, (body) => rekor.fn(body.toString('utf8')));
+  routes.set(rekor.path, (body) => rekor.fn(canonicalizeProposedEntry(body.toString('utf8'))));
   routes.set(timestamp.path, async (body, contentType) => {
     if (contentType.startsWith('application/json')) return timestamp.fn(body.toString('utf8'));
     if (!contentType.startsWith('application/timestamp-query')) {
