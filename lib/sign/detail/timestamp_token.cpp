@@ -5,7 +5,6 @@
 #include <openssl/objects.h>
 
 #include <chrono>
-#include <cstdio>
 #include <ctime>
 
 namespace sigil::sign::detail {
@@ -131,19 +130,6 @@ Result<TimestampToken> parse_timestamp_token(std::string_view der) {
     return fail(ErrorCategory::input, "timestamp: message imprint has the wrong length for its hash");
   }
   return out;
-}
-
-std::string format_sigstore_time(SigstoreTime t) {
-  using namespace std::chrono;
-  const auto day = floor<days>(t);
-  const year_month_day ymd{day};
-  const hh_mm_ss hms{t - day};
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02dZ", static_cast<int>(ymd.year()),
-                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-                static_cast<int>(hms.hours().count()), static_cast<int>(hms.minutes().count()),
-                static_cast<int>(hms.seconds().count()));
-  return buf;
 }
 
 Result<SigstoreTime> asn1_time_to_sigstore_time(const ASN1_TIME* t) {

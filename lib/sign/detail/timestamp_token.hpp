@@ -11,6 +11,7 @@
 
 #include "common/error.hpp"
 #include "common/openssl_ptr.hpp"
+#include "sign/detail/trusted_root_time.hpp"  // format_sigstore_time
 #include "sign/trusted_root.hpp"
 
 namespace sigil::sign::detail {
@@ -32,9 +33,6 @@ struct TimestampToken {
 /// TimeStampToken. Input error ("timestamp: ...") for bad or trailing DER, a refused response, a
 /// token that is not SignedData over a TSTInfo, or an imprint hash other than SHA-256/384/512.
 [[nodiscard]] Result<TimestampToken> parse_timestamp_token(std::string_view der);
-
-/// RFC 3339 UTC text of a time, as Sigstore writes it ("2025-06-12T12:02:20Z").
-[[nodiscard]] std::string format_sigstore_time(SigstoreTime t);
 
 /// Seconds since the epoch of an ASN1_TIME (UTCTime or GeneralizedTime, fraction dropped).
 [[nodiscard]] Result<SigstoreTime> asn1_time_to_sigstore_time(const ASN1_TIME* t);
