@@ -558,5 +558,28 @@ INSTANTIATE_TEST_SUITE_P(
                 "CN=www.freetsa.org)"}),
     case_test_name<Refused>);
 
+// Every timestamp the suite carries is well-formed DER: whatever the verdict, never an input error.
+TEST(ConformanceTimestamps, AllParse) {
+  if (!fs::exists(kConformance)) {
+    if (std::getenv("CI") != nullptr) FAIL() << "no conformance data at " << kConformance;
+    GTEST_SKIP() << "no conformance data at " << kConformance;
+  }
+  int seen = 0;
+  for (const auto& entry : fs::directory_iterator(kConformance)) {
+    auto text = read_file(entry.path() / "bundle.sigstore.json", limits::kMaxBundleBytes);
+    if (!text || text->find("\"signedTimestamp\"") == std::string::npos) continue;
+    // Its trusted root is what is refused (by parse_trusted_root).
+    if (entry.path().filename() == "trust-root-tlog-missing-validity-start_fail") continue;
+    auto c = load_case(entry.path().filename().string());
+    ASSERT_TRUE(c);
+    auto facts = verify_rfc3161_timestamp(c->timestamp, c->signed_data, c->root);
+    if (!facts) {
+      EXPECT_EQ(facts.error().category, ErrorCategory::denied) << entry.path() << ": " << facts.error().message;
+    }
+    ++seen;
+  }
+  EXPECT_GE(seen, 30);
+}
+
 }  // namespace
 }  // namespace sigil::sign
