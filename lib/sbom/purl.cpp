@@ -7,16 +7,17 @@
 namespace sigil::sbom {
 namespace {
 
-// syft's qualifier order: the type's own qualifiers sorted by key (empty ones dropped), then
-// distro=<ID>-<VERSION_ID> last (not sorted in), exactly as syft's pkg.PURLQualifiers builds them.
-std::vector<std::pair<std::string, std::string>> syft_qualifiers(const std::map<std::string, std::string>& own,
+// syft's qualifiers: the type's own ones (empty ones dropped) and distro=<ID>-<VERSION_ID>, all
+// sorted by key as the purl spec's canonical form orders them and as syft writes them
+// ("?arch=a&distro=centos-7&epoch=1", "?distro=debian-11&upstream=s").
+std::vector<std::pair<std::string, std::string>> syft_qualifiers(std::map<std::string, std::string> own,
                                                                  const std::optional<Distro>& distro) {
+  if (distro && !distro->id.empty() && !distro->version_id.empty()) {
+    own["distro"] = distro->id + "-" + distro->version_id;
+  }
   std::vector<std::pair<std::string, std::string>> q;
   for (const auto& [k, v] : own) {
     if (!v.empty()) q.emplace_back(k, v);
-  }
-  if (distro && !distro->id.empty() && !distro->version_id.empty()) {
-    q.emplace_back("distro", distro->id + "-" + distro->version_id);
   }
   return q;
 }
@@ -106,6 +107,15 @@ std::string apk_purl(const std::optional<Distro>& distro, std::string_view name,
   return Purl{"apk", lower(distro->id), std::string(name), std::string(version), syft_qualifiers(own, distro), ""}.str();
 }
 
+std::string rpm_namespace(const std::optional<Distro>& distro) {
+  if (!distro) return "";
+  // As syft: Red Hat's packages are "redhat" whatever the release calls itself (RHEL, and
+  // Hummingbird), every openSUSE flavour is "opensuse"; other IDs are kept as written.
+  if (distro->id == "rhel" || distro->id == "hummingbird") return "redhat";
+  if (distro->id.starts_with("opensuse")) return "opensuse";
+  return distro->id;
+}
+
 std::string rpm_purl(const std::optional<Distro>& distro, std::string_view name, std::string_view version,
                      std::string_view release, std::optional<int> epoch, std::string_view arch,
                      std::string_view source_rpm) {
@@ -114,7 +124,7 @@ std::string rpm_purl(const std::optional<Distro>& distro, std::string_view name,
   if (!source_rpm.empty()) own["upstream"] = std::string(source_rpm);
   std::string full = std::string(version);
   if (!release.empty()) full += "-" + std::string(release);
-  return Purl{"rpm", distro ? distro->id : "", std::string(name), full, syft_qualifiers(own, distro), ""}.str();
+  return Purl{"rpm", rpm_namespace(distro), std::string(name), full, syft_qualifiers(own, distro), ""}.str();
 }
 
 std::string pypi_purl(std::string_view name, std::string_view version) {

@@ -1,5 +1,6 @@
 // Package URLs (https://github.com/package-url/purl-spec) written exactly as syft writes them
-// (anchore/packageurl-go): type-specific namespace/name rules, qualifiers in the order given,
+// (anchore/packageurl-go): type-specific namespace/name rules, qualifiers in the order given
+// (the ecosystem helpers below give them sorted by key, distro included, as syft does),
 // and syft's escaping of components ('@' '?' '#' ' ' and non-ASCII percent-encoded; '+' as %2B
 // only in a component that needs escaping anyway; ':' and '/' in versions left as they are).
 #pragma once
@@ -30,16 +31,20 @@ struct Purl {
 /// Escapes one purl component as packageurl-go does.
 [[nodiscard]] std::string purl_escape(std::string_view text);
 
-/// pkg:deb/<distro id>/<name>@<version>?arch=..&upstream=<source>[@<source version>]&distro=<id>-<version_id>;
+/// pkg:deb/<distro id>/<name>@<version>?arch=..&distro=<id>-<version_id>&upstream=<source>[@<source version>];
 /// empty when the distro is unknown or not Debian-like (as syft).
 [[nodiscard]] std::string deb_purl(const std::optional<Distro>& distro, std::string_view name, std::string_view version,
                                    std::string_view arch, std::string_view source, std::string_view source_version);
 
-/// pkg:apk/<distro id>/<name>@<version>?arch=..&upstream=<origin>&distro=<id>-<version_id>; empty without a distro.
+/// pkg:apk/<distro id>/<name>@<version>?arch=..&distro=<id>-<version_id>&upstream=<origin>; empty without a distro.
 [[nodiscard]] std::string apk_purl(const std::optional<Distro>& distro, std::string_view name, std::string_view version,
                                    std::string_view arch, std::string_view origin);
 
-/// pkg:rpm/<distro id>/<name>@<version>-<release>?arch=..&epoch=..&upstream=<source rpm>&distro=..
+/// The namespace syft gives rpm purls: "redhat" for RHEL ("rhel") and Hummingbird, "opensuse"
+/// for every "opensuse*" ID, else the os-release ID; empty without a distro.
+[[nodiscard]] std::string rpm_namespace(const std::optional<Distro>& distro);
+
+/// pkg:rpm/<rpm_namespace>/<name>@<version>-<release>?arch=..&distro=<id>-<version_id>&epoch=..&upstream=<source rpm>
 [[nodiscard]] std::string rpm_purl(const std::optional<Distro>& distro, std::string_view name, std::string_view version,
                                    std::string_view release, std::optional<int> epoch, std::string_view arch,
                                    std::string_view source_rpm);

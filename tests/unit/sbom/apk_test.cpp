@@ -69,7 +69,7 @@ TEST(Apk, DependsThroughProvides) {
   EXPECT_EQ(inv.relationships.size(), 2u);
   for (const auto& p : inv.packages) {
     if (p.name == "libcrypto3") {
-      EXPECT_EQ(p.purl, "pkg:apk/alpine/libcrypto3@3.0.8-r0?arch=x86_64&upstream=openssl&distro=alpine-3.16.0");
+      EXPECT_EQ(p.purl, "pkg:apk/alpine/libcrypto3@3.0.8-r0?arch=x86_64&distro=alpine-3.16.0&upstream=openssl");
     }
   }
 }

@@ -36,7 +36,7 @@ TEST(Dpkg, StatusWithMd5sumsAndCopyright) {
   const auto& p = inv.packages[0];
   EXPECT_EQ(p.name, "libpam-runtime");
   EXPECT_EQ(p.version, "1.1.8-3.6");
-  EXPECT_EQ(p.purl, "pkg:deb/debian/libpam-runtime@1.1.8-3.6?arch=all&upstream=pam&distro=debian-12");
+  EXPECT_EQ(p.purl, "pkg:deb/debian/libpam-runtime@1.1.8-3.6?arch=all&distro=debian-12&upstream=pam");
   EXPECT_EQ(p.supplier, "Steve Langasek <vorlon@debian.org>");
   EXPECT_EQ(p.metadata.at("installedSize"), "1016");
   // syft's expectation for this copyright file: GPL-1, GPL-2, LGPL-2.1.
@@ -68,7 +68,7 @@ TEST(Dpkg, DistrolessStatusD) {
                                              "tzdata@2020a-0+deb10u1", "util-linux@2.33.1-0.1"}));
   const Package* apt = find(inv, "apt");
   ASSERT_NE(apt, nullptr);
-  EXPECT_EQ(apt->purl, "pkg:deb/debian/apt@1.8.2?arch=amd64&upstream=apt-dev&distro=debian-10");
+  EXPECT_EQ(apt->purl, "pkg:deb/debian/apt@1.8.2?arch=amd64&distro=debian-10&upstream=apt-dev");
   // corrupt: one warning; multiple: the nameless and the version-less entries.
   int corrupt = 0;
   for (const auto& w : inv.warnings) corrupt += w.path.ends_with("/corrupt");

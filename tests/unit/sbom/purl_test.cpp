@@ -13,14 +13,15 @@ Distro debian12() {
   return d;
 }
 
+// Qualifiers sorted by key, distro among them, as the purl spec and syft write them.
 TEST(Purl, DebQualifiersInSyftOrder) {
   std::optional<Distro> d = debian12();
   EXPECT_EQ(deb_purl(d, "libc6", "2.36-9+deb12u4", "amd64", "glibc", ""),
-            "pkg:deb/debian/libc6@2.36-9+deb12u4?arch=amd64&upstream=glibc&distro=debian-12");
+            "pkg:deb/debian/libc6@2.36-9+deb12u4?arch=amd64&distro=debian-12&upstream=glibc");
   EXPECT_EQ(deb_purl(d, "adduser", "3.134", "all", "", ""), "pkg:deb/debian/adduser@3.134?arch=all&distro=debian-12");
   // An upstream with its version carries '@', so that value is escaped — and its '+' with it.
   EXPECT_EQ(deb_purl(d, "bsdutils", "1:2.38.1-5+b1", "amd64", "util-linux", "2.38.1-5+b1"),
-            "pkg:deb/debian/bsdutils@1:2.38.1-5+b1?arch=amd64&upstream=util-linux%402.38.1-5%2Bb1&distro=debian-12");
+            "pkg:deb/debian/bsdutils@1:2.38.1-5+b1?arch=amd64&distro=debian-12&upstream=util-linux%402.38.1-5%2Bb1");
 }
 
 TEST(Purl, DebNeedsDebianLikeDistro) {
@@ -45,17 +46,42 @@ TEST(Purl, Apk) {
   d.version_id = "3.14.2";
   EXPECT_EQ(apk_purl(d, "musl", "1.2.2-r3", "x86_64", "musl"), "pkg:apk/alpine/musl@1.2.2-r3?arch=x86_64&distro=alpine-3.14.2");
   EXPECT_EQ(apk_purl(d, "libcrypto1.1", "1.1.1l-r0", "x86_64", "openssl"),
-            "pkg:apk/alpine/libcrypto1.1@1.1.1l-r0?arch=x86_64&upstream=openssl&distro=alpine-3.14.2");
+            "pkg:apk/alpine/libcrypto1.1@1.1.1l-r0?arch=x86_64&distro=alpine-3.14.2&upstream=openssl");
 }
 
 TEST(Purl, RpmEpoch) {
   Distro d;
   d.id = "rhel";
   d.version_id = "9.3";
+  // RHEL's packages are "redhat" in syft's purls; the distro qualifier keeps the os-release ID.
   EXPECT_EQ(rpm_purl(d, "bash", "5.1.8", "6.el9", 1, "x86_64", "bash-5.1.8-6.el9.src.rpm"),
-            "pkg:rpm/rhel/bash@5.1.8-6.el9?arch=x86_64&epoch=1&upstream=bash-5.1.8-6.el9.src.rpm&distro=rhel-9.3");
+            "pkg:rpm/redhat/bash@5.1.8-6.el9?arch=x86_64&distro=rhel-9.3&epoch=1&upstream=bash-5.1.8-6.el9.src.rpm");
   EXPECT_EQ(rpm_purl(d, "zlib", "1.2.11", "40.el9", std::nullopt, "x86_64", ""),
-            "pkg:rpm/rhel/zlib@1.2.11-40.el9?arch=x86_64&distro=rhel-9.3");
+            "pkg:rpm/redhat/zlib@1.2.11-40.el9?arch=x86_64&distro=rhel-9.3");
+}
+
+// syft's own packageURL cases (syft/pkg/cataloger/redhat/package_test.go).
+TEST(Purl, RpmAsSyft) {
+  Distro rhel;
+  rhel.id = "rhel";
+  rhel.version_id = "8.4";
+  EXPECT_EQ(rpm_purl(rhel, "p", "v", "r", std::nullopt, "", ""), "pkg:rpm/redhat/p@v-r?distro=rhel-8.4");
+  EXPECT_EQ(rpm_purl(rhel, "p", "v", "r", std::nullopt, "", "sourcerpm"), "pkg:rpm/redhat/p@v-r?distro=rhel-8.4&upstream=sourcerpm");
+  Distro centos;
+  centos.id = "centos";
+  centos.version_id = "7";
+  EXPECT_EQ(rpm_purl(centos, "p", "v", "r", 1, "a", ""), "pkg:rpm/centos/p@v-r?arch=a&distro=centos-7&epoch=1");
+  EXPECT_EQ(rpm_purl(std::nullopt, "p", "v", "r", std::nullopt, "", ""), "pkg:rpm/p@v-r");
+  Distro suse;
+  suse.id = "opensuse-leap";
+  suse.version_id = "15.5";
+  EXPECT_EQ(rpm_purl(suse, "p", "v", "r", std::nullopt, "x86_64", ""),
+            "pkg:rpm/opensuse/p@v-r?arch=x86_64&distro=opensuse-leap-15.5");
+  Distro hummingbird;
+  hummingbird.id = "hummingbird";
+  hummingbird.version_id = "1";
+  EXPECT_EQ(rpm_namespace(hummingbird), "redhat");
+  EXPECT_EQ(rpm_namespace(std::nullopt), "");
 }
 
 TEST(Purl, PypiNamesNormalized) {
