@@ -1,10 +1,12 @@
-// Go binaries: any executable regular file that is ELF and carries Go build info. As syft's
+// Go binaries: any regular file that is ELF (executable, or known by its magic: shared objects
+// built with -buildmode=c-shared are often not executable) and carries Go build info. As syft's
 // go-module-binary-cataloger: the main module (version "(devel)" unless the ldflags or the vcs
 // build settings say better), every dependency with its h1 hash (a replaced dependency reported
 // as its replacement), the toolchain as a "stdlib" package, and the toolchain version, build
 // settings and architecture as metadata. Edges: main depends on each dependency and on stdlib.
 // A binary whose build info has no module lines (Debian builds its Go packages that way) yields
-// the main package alone: no dependency is invented.
+// the main package alone: no dependency is invented. The binary is the main module's own file:
+// that package carries its SHA-1 and SHA-256, as a jar's package carries the jar's.
 #include <cctype>
 #include <cstdio>
 #include <regex>
@@ -130,7 +132,7 @@ class GoBinaryCataloger final : public Cataloger {
   std::string_view name() const override { return kName; }
   bool matches(std::string_view) const override { return false; }
   bool matches_entry(std::string_view, const Entry& entry) const override {
-    return entry.kind == EntryKind::file && (entry.mode & 0111) != 0 && entry.size >= 52;
+    return entry.kind == EntryKind::file && ((entry.mode & 0111) != 0 || entry.elf) && entry.size >= 52;
   }
   std::optional<std::vector<std::string>> elf_sections(std::string_view content) const override {
     if (!detail::is_elf(content)) return std::vector<std::string>{};
@@ -213,6 +215,11 @@ class GoBinaryCataloger final : public Cataloger {
       return;
     }
     Package main_pkg = make(main, true);
+    if (auto hashes = ctx.tree.hash(path, limits::kMaxSbomBinaryBytes)) {
+      main_pkg.hashes = std::move(*hashes);
+    } else {
+      ctx.warn(kName, path, hashes.error().message);
+    }
     for (const auto& p : deps) {
       ctx.inventory.relationships.push_back(Relationship{main_pkg.id, p.id, Relationship::Type::depends_on});
     }

@@ -1,7 +1,9 @@
 // Rust: crates recorded by cargo-auditable in executables (the .dep-v0 ELF section: zlib-
 // compressed JSON {"packages": [{name, version, source, kind, dependencies: [indexes], root}]}),
 // as syft's cargo-auditable-binary-cataloger (runtime crates only; build-time crates are not in
-// the binary), with the dependency edges between them; and Cargo.lock [[package]] tables for
+// the binary), with the dependency edges between them, the root crate (the binary's own, marked
+// "root") carrying the binary's SHA-1 and SHA-256; executables and any file with the ELF magic
+// (a cdylib need not be executable) are looked at; and Cargo.lock [[package]] tables for
 // directories, as syft's rust-cargo-lock-cataloger, with edges from "dependencies".
 #include <zlib.h>
 
@@ -68,7 +70,7 @@ class RustCataloger final : public Cataloger {
   bool matches(std::string_view path) const override { return is_lock(path); }
   bool matches_entry(std::string_view path, const Entry& entry) const override {
     if (entry.kind != EntryKind::file) return false;
-    return is_lock(path) || ((entry.mode & 0111) != 0 && entry.size >= 52);
+    return is_lock(path) || (((entry.mode & 0111) != 0 || entry.elf) && entry.size >= 52);
   }
   std::optional<std::vector<std::string>> elf_sections(std::string_view) const override {
     return std::vector<std::string>{std::string(kSection)};
@@ -123,6 +125,7 @@ class RustCataloger final : public Cataloger {
     std::vector<const Json*> entries;
     for (const auto& e : doc.find("packages")->get_ref<const Json::array_t&>()) entries.push_back(&e);
     std::vector<std::string> ids(entries.size());  // empty: not cataloged (build-time or invalid)
+    std::optional<FileHashes> binary_hashes;         // taken once, for the root crate
     for (std::size_t i = 0; i < entries.size(); ++i) {
       const Json& e = *entries[i];
       if (!e.is_object()) continue;
@@ -139,6 +142,14 @@ class RustCataloger final : public Cataloger {
       p.purl = cargo_purl(name, version);
       p.locations.push_back(where);
       if (auto source = string_field(e, "source"); !source.empty()) p.metadata["source"] = source;
+      if (auto root = e.find("root"); root != e.end() && root->is_boolean() && root->get<bool>()) {
+        if (!binary_hashes) {
+          auto hashes = ctx.tree.hash(path, limits::kMaxSbomBinaryBytes);
+          if (!hashes) ctx.warn(kAuditName, path, hashes.error().message);
+          binary_hashes = hashes ? std::move(*hashes) : FileHashes{};
+        }
+        p.hashes = *binary_hashes;
+      }
       p.id = "rust-audit:" + path + ":" + std::to_string(i);
       ids[i] = p.id;
       ctx.inventory.packages.push_back(std::move(p));

@@ -11,6 +11,7 @@
 #include <cstring>
 
 #include "common/file.hpp"
+#include "sbom/filetree/detail/file_hash.hpp"
 
 namespace sigil::sbom {
 namespace {
@@ -39,6 +40,21 @@ bool is_pseudo_filesystem(int fd) {
     default:
       return false;
   }
+}
+
+// Smallest ELF file header (32-bit); smaller files are never looked at.
+constexpr std::uint64_t kElfHeaderBytes = 52;
+
+// Whether the regular file `name` in `dfd` starts with the ELF magic: four bytes read, which is
+// cheap next to the stat the walk already made, and lets shared objects without the exec bit be
+// recognised as syft recognises any ELF file. Unreadable files are simply "not known to be ELF".
+bool starts_with_elf(int dfd, const char* name) {
+  int fd = ::openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+  if (fd < 0) return false;
+  char magic[4] = {};
+  ssize_t n = ::pread(fd, magic, sizeof magic, 0);
+  ::close(fd);
+  return n == 4 && std::memcmp(magic, "\x7f" "ELF", 4) == 0;
 }
 
 EntryKind kind_of(mode_t mode) {
@@ -117,6 +133,7 @@ void walk_dir(int fd, const std::string& path, dev_t dev, WalkState& state, int 
     e.size = static_cast<std::uint64_t>(st.st_size);
     e.mode = static_cast<std::uint32_t>(st.st_mode & 07777);
     if (e.kind == EntryKind::symlink) e.link_target = read_link_at(dfd, name.c_str());
+    if (e.kind == EntryKind::file && e.size >= kElfHeaderBytes) e.elf = starts_with_elf(dfd, name.c_str());
     state.visit(child, e);
   }
   ::closedir(dir);
@@ -164,6 +181,7 @@ std::optional<Entry> DirTree::lstat(const std::string& path) const {
     e.size = static_cast<std::uint64_t>(st.st_size);
     e.mode = static_cast<std::uint32_t>(st.st_mode & 07777);
     if (e.kind == EntryKind::symlink) e.link_target = read_link_at(fd, last.c_str());
+    if (e.kind == EntryKind::file && e.size >= kElfHeaderBytes && !last.empty()) e.elf = starts_with_elf(fd, last.c_str());
     out = e;
   }
   ::close(fd);
@@ -206,7 +224,7 @@ void DirTree::walk(const std::function<void(const std::string&, const Entry&)>& 
   walk_dir(fd, "", st.st_dev, state, 0);
 }
 
-Result<std::string> DirTree::read_resolved(const std::string& path, std::size_t max_bytes) const {
+Result<int> DirTree::open_regular(const std::string& path, std::size_t max_bytes) const {
   std::string last;
   int pfd = open_parent(path, last);
   if (pfd < 0 || last.empty()) {
@@ -227,25 +245,49 @@ Result<std::string> DirTree::read_resolved(const std::string& path, std::size_t 
     ::close(fd);
     return fail(ErrorCategory::input, path + ": larger than " + std::to_string(max_bytes) + " bytes");
   }
-  std::string out;
+  return fd;
+}
+
+Result<void> DirTree::read_chunks(const std::string& path, std::size_t max_bytes,
+                                  const std::function<void(std::string_view)>& chunk) const {
+  auto fd = open_regular(path, max_bytes);
+  if (!fd) return std::unexpected(fd.error());
+  std::size_t total = 0;
   char buffer[65536];
   while (true) {
-    ssize_t n = ::read(fd, buffer, sizeof buffer);
+    ssize_t n = ::read(*fd, buffer, sizeof buffer);
     if (n < 0) {
       if (errno == EINTR) continue;
-      err = errno;
-      ::close(fd);
+      int err = errno;
+      ::close(*fd);
       return std::unexpected(errno_error(ErrorCategory::input, path, err));
     }
     if (n == 0) break;
-    if (out.size() + static_cast<std::size_t>(n) > max_bytes) {
-      ::close(fd);
+    // The file may grow after fstat: the limit holds for what is actually read.
+    total += static_cast<std::size_t>(n);
+    if (total > max_bytes) {
+      ::close(*fd);
       return fail(ErrorCategory::input, path + ": larger than " + std::to_string(max_bytes) + " bytes");
     }
-    out.append(buffer, static_cast<std::size_t>(n));
+    chunk(std::string_view(buffer, static_cast<std::size_t>(n)));
   }
-  ::close(fd);
+  ::close(*fd);
+  return {};
+}
+
+Result<std::string> DirTree::read_resolved(const std::string& path, std::size_t max_bytes) const {
+  std::string out;
+  auto read = read_chunks(path, max_bytes, [&](std::string_view bytes) { out.append(bytes); });
+  if (!read) return std::unexpected(read.error());
   return out;
+}
+
+Result<FileHashes> DirTree::hash_resolved(const std::string& path, std::size_t max_bytes) const {
+  // Streamed: a binary is hashed without ever being held in memory.
+  detail::FileHasher hasher;
+  auto read = read_chunks(path, max_bytes, [&](std::string_view bytes) { hasher.update(bytes); });
+  if (!read) return std::unexpected(read.error());
+  return hasher.finish();
 }
 
 }  // namespace sigil::sbom

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 
 #include "sbom/filetree/file_tree.hpp"
@@ -25,12 +26,19 @@ class DirTree final : public FileTree {
   void walk(const std::function<void(const std::string&, const Entry&)>& visit,
             const std::function<void(const std::string&, const std::string&)>& problem) const override;
   [[nodiscard]] Result<std::string> read_resolved(const std::string& path, std::size_t max_bytes) const override;
+  /// Streams the file through the hasher, never holding it whole.
+  [[nodiscard]] Result<FileHashes> hash_resolved(const std::string& path, std::size_t max_bytes) const override;
 
  private:
   DirTree(std::filesystem::path root, int fd) : root_(std::move(root)), root_fd_(fd) {}
   /// An O_PATH descriptor of the directory holding `path`'s last component (-1 when missing);
   /// `last` receives that component ("" for the root itself).
   [[nodiscard]] int open_parent(const std::string& path, std::string& last) const;
+  /// A read descriptor of the regular file `path` (no links followed), at most max_bytes long.
+  [[nodiscard]] Result<int> open_regular(const std::string& path, std::size_t max_bytes) const;
+  /// Hands the file's bytes to `chunk` piece by piece (input error beyond max_bytes).
+  [[nodiscard]] Result<void> read_chunks(const std::string& path, std::size_t max_bytes,
+                                         const std::function<void(std::string_view)>& chunk) const;
 
   std::filesystem::path root_;
   int root_fd_ = -1;

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "common/limits.hpp"
+#include "sbom/filetree/detail/file_hash.hpp"
 
 namespace sigil::sbom {
 namespace {
@@ -86,6 +87,24 @@ Result<std::string> FileTree::read(std::string_view path, std::size_t max_bytes)
     return fail(ErrorCategory::input, std::string(path) + ": larger than " + std::to_string(max_bytes) + " bytes");
   }
   return read_resolved(*resolved, max_bytes);
+}
+
+Result<FileHashes> FileTree::hash_resolved(const std::string& path, std::size_t max_bytes) const {
+  auto data = read_resolved(path, max_bytes);
+  if (!data) return std::unexpected(data.error());
+  return detail::hash_bytes(*data);
+}
+
+Result<FileHashes> FileTree::hash(std::string_view path, std::size_t max_bytes) const {
+  auto resolved = resolve(path);
+  if (!resolved) return std::unexpected(resolved.error());
+  auto entry = lstat(*resolved);
+  if (!entry) return fail(ErrorCategory::input, std::string(path) + ": no such file");
+  if (entry->kind != EntryKind::file) return fail(ErrorCategory::input, std::string(path) + ": not a regular file");
+  if (entry->size > max_bytes) {
+    return fail(ErrorCategory::input, std::string(path) + ": larger than " + std::to_string(max_bytes) + " bytes");
+  }
+  return hash_resolved(*resolved, max_bytes);
 }
 
 }  // namespace sigil::sbom

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "common/error.hpp"
@@ -25,7 +26,16 @@ struct Entry {
   std::string link_target;  ///< for symlinks
   std::string layer;        ///< digest of the layer that introduced it; empty for directories on disk
   std::uint32_t mode = 0;   ///< permission bits (07777: setuid..., rwx for owner, group, others)
+  /// A regular file that starts with the ELF magic ("\x7fELF"), as far as the tree could tell
+  /// cheaply while walking (image trees see every file's first bytes as its layer streams by;
+  /// directory trees read four bytes of each regular file of ELF header size or more). False
+  /// means "not known to be ELF", so matchers keep accepting executables by mode too.
+  bool elf = false;
 };
+
+/// Digests of a whole file: {{"SHA-1", lower-case hex}, {"SHA-256", lower-case hex}}, the
+/// algorithms named as Package::hashes names them.
+using FileHashes = std::vector<std::pair<std::string, std::string>>;
 
 /// Normalizes a path inside the tree: absolute, no ".", "..", empty or trailing components
 /// ("a/./b//c/" → "/a/b/c"; ".." above the root stays at the root).
@@ -55,6 +65,13 @@ class FileTree {
   /// larger than `max_bytes` or unreadable.
   [[nodiscard]] virtual Result<std::string> read_resolved(const std::string& path, std::size_t max_bytes) const = 0;
 
+  /// SHA-1 and SHA-256 of the whole regular file at a path with no symlinks left, up to
+  /// `max_bytes` (input error beyond, or when unreadable). Unlike read_resolved this is always
+  /// the file's own content, even where the tree keeps only an excerpt of it. The default reads
+  /// the file whole and hashes it; trees override it to stream or to answer from digests taken
+  /// while the file streamed by.
+  [[nodiscard]] virtual Result<FileHashes> hash_resolved(const std::string& path, std::size_t max_bytes) const;
+
   /// Resolves every symlink of `path` inside the root. Input error for loops; the result may
   /// name a missing file (use lstat to check).
   [[nodiscard]] Result<std::string> resolve(std::string_view path) const;
@@ -65,6 +82,9 @@ class FileTree {
   /// Resolves and reads a regular file (input error naming the path when missing, not a regular
   /// file, too large, or a link loop).
   [[nodiscard]] Result<std::string> read(std::string_view path, std::size_t max_bytes) const;
+
+  /// Resolves and hashes a regular file (see hash_resolved; errors as read).
+  [[nodiscard]] Result<FileHashes> hash(std::string_view path, std::size_t max_bytes) const;
 };
 
 }  // namespace sigil::sbom

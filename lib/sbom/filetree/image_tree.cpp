@@ -6,6 +6,7 @@
 #include "oci/copy.hpp"
 #include "oci/manifest.hpp"
 #include "oci/media_types.hpp"
+#include "sbom/filetree/detail/file_hash.hpp"
 #include "sbom/filetree/detail/layer_stream.hpp"
 
 namespace sigil::sbom {
@@ -129,6 +130,7 @@ Result<void> ImageTree::apply_layer(int index, const std::function<bool(const st
     node.entry.size = e.size;
     node.entry.mode = e.mode;
     node.entry.layer = layer_digest;
+    node.entry.elf = e.kind == EntryKind::file && !e.hardlink && e.magic == std::string_view("\x7f" "ELF", 4);
     node.layer = index;
     node.ordinal = e.ordinal;
     if (e.hardlink) {
@@ -142,23 +144,30 @@ Result<void> ImageTree::apply_layer(int index, const std::function<bool(const st
       if (t != nodes_.end()) {
         node.entry.size = t->second.entry.size;
         node.entry.mode = t->second.entry.mode;
+        node.entry.elf = t->second.entry.elf;
         node.content = t->second.content;
+        node.excerpt = t->second.excerpt;
+        node.hashes = t->second.hashes;
         if (node.content) cached_bytes_ += node.content->size();
       }
     } else if (e.kind == EntryKind::symlink) {
       node.entry.link_target = e.link_target;
     } else if (e.kind == EntryKind::file && e.size <= limits::kMaxSbomCachedFileBytes &&
-               cached_bytes_ + e.size <= limits::kMaxSbomCacheBytes && want(*path)) {
+               cached_bytes_ + e.size <= kCacheBytes && want(*path)) {
       auto data = read(limits::kMaxSbomCachedFileBytes);
       if (!data) return std::unexpected(data.error());
       cached_bytes_ += data->size();
       node.content = std::move(*data);
     } else if (e.kind == EntryKind::file && excerpt && e.size <= limits::kMaxSbomBinaryBytes) {
-      // One executable in memory at a time; only its excerpt stays.
+      // One binary in memory at a time; only its excerpt stays, with the digests of the whole
+      // file taken in the same pass (the package it yields records them, and the file is not
+      // read again). Files with nothing to excerpt (not ELF, no build info) are not hashed.
       if (auto make = excerpt(*path, node.entry)) {
         auto data = read(limits::kMaxSbomBinaryBytes);
         if (!data) return std::unexpected(data.error());
         node.content = make(*data);
+        node.excerpt = true;
+        if (!node.content->empty()) node.hashes = detail::hash_bytes(*data);
         cached_bytes_ += node.content->size();
       }
     }
@@ -200,6 +209,37 @@ void ImageTree::walk(const std::function<void(const std::string&, const Entry&)>
   for (const auto& [path, node] : nodes_) {
     if (node.entry.kind != EntryKind::directory) visit(path, node.entry);
   }
+}
+
+Result<FileHashes> ImageTree::hash_resolved(const std::string& path, std::size_t max_bytes) const {
+  auto it = nodes_.find(normalize_tree_path(path));
+  if (it == nodes_.end()) return fail(ErrorCategory::input, path + ": no such file");
+  const Node* node = &it->second;
+  if (!node->hardlink.empty()) {
+    auto t = nodes_.find(node->hardlink);
+    if (t == nodes_.end()) return fail(ErrorCategory::input, path + ": hard link to missing " + node->hardlink);
+    node = &t->second;
+  }
+  if (node->entry.kind != EntryKind::file) return fail(ErrorCategory::input, path + ": not a regular file");
+  if (node->entry.size > max_bytes) {
+    return fail(ErrorCategory::input, path + ": larger than " + std::to_string(max_bytes) + " bytes");
+  }
+  if (node->hashes) return *node->hashes;
+  if (node->content && !node->excerpt) return detail::hash_bytes(*node->content);
+  // Neither digests nor the whole content kept: stream its layer again up to that entry.
+  std::optional<FileHashes> found;
+  std::uint64_t want = node->ordinal;
+  auto on_entry = [&](const detail::TarEntry& e, const detail::ReadData& read) -> Result<bool> {
+    if (e.ordinal != want) return true;
+    auto data = read(max_bytes);
+    if (!data) return std::unexpected(data.error());
+    found = detail::hash_bytes(*data);
+    return false;
+  };
+  auto streamed = detail::stream_layer(*store_, info_.layers[static_cast<std::size_t>(node->layer)], on_entry);
+  if (!streamed) return std::unexpected(streamed.error().with_context(path));
+  if (!found) return fail(ErrorCategory::internal, path + ": entry vanished from its layer");
+  return std::move(*found);
 }
 
 Result<std::string> ImageTree::read_resolved(const std::string& path, std::size_t max_bytes) const {

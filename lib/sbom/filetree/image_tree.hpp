@@ -3,10 +3,11 @@
 // content), built by streaming each layer once through libarchive without extracting anything
 // to disk. The tree keeps an index (path → layer, position, size); files a cataloger announced
 // interest in (`want`) are kept in memory while their layer streams by (within
-// limits::kMaxSbomCachedFileBytes each, kMaxSbomCacheBytes in all); any other file is read by
+// limits::kMaxSbomCachedFileBytes each, ImageTree::kCacheBytes in all); any other file is read by
 // streaming its layer again up to that entry. Files an `excerpt` function asks for (executables
 // whose build info catalogers read) are read as their layer streams by, one at a time, and only
-// the excerpt is kept: reading such a file later gives that excerpt.
+// the excerpt is kept, with the SHA-1 and SHA-256 of the whole file taken in the same pass:
+// reading such a file later gives that excerpt, hashing it gives those digests.
 #pragma once
 
 #include <functional>
@@ -31,6 +32,13 @@ struct ImageInfo {
 
 class ImageTree final : public FileTree {
  public:
+  /// Total bytes of wanted files kept in memory. `sigil sbom` must stay within 300 MiB of peak
+  /// RSS: this cache, plus one binary read whole at a time (limits::kMaxSbomBinaryBytes), plus
+  /// the index and libarchive's buffers. Wanted files beyond it are read later by streaming
+  /// their layer again. (This replaces limits::kMaxSbomCacheBytes, whose 512 MiB alone broke
+  /// the budget.)
+  static constexpr std::size_t kCacheBytes = 96u * 1024 * 1024;
+
   /// For a regular file (path, entry), a function turning its whole content into the smaller
   /// content to keep instead, or an empty function to treat the file as usual.
   using Excerpt =
@@ -52,6 +60,9 @@ class ImageTree final : public FileTree {
   void walk(const std::function<void(const std::string&, const Entry&)>& visit,
             const std::function<void(const std::string&, const std::string&)>& problem) const override;
   [[nodiscard]] Result<std::string> read_resolved(const std::string& path, std::size_t max_bytes) const override;
+  /// The digests taken while an excerpted file streamed by; else the kept content's, else the
+  /// file's layer is streamed again up to that entry.
+  [[nodiscard]] Result<FileHashes> hash_resolved(const std::string& path, std::size_t max_bytes) const override;
 
   [[nodiscard]] const ImageInfo& info() const { return info_; }
 
@@ -62,6 +73,8 @@ class ImageTree final : public FileTree {
     std::uint64_t ordinal = 0;
     std::string hardlink;                 ///< normalized target path of a hard link
     std::optional<std::string> content;   ///< kept in memory
+    bool excerpt = false;                 ///< content is an excerpt, not the whole file
+    std::optional<FileHashes> hashes;     ///< digests of the whole file, taken when excerpted
   };
   explicit ImageTree(oci::Store& store) : store_(&store) {}
   [[nodiscard]] Result<void> apply_layer(int index, const std::function<bool(const std::string&)>& want,

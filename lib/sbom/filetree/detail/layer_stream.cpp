@@ -3,6 +3,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 
+#include <algorithm>
 #include <condition_variable>
 #include <deque>
 #include <memory>
@@ -112,9 +113,30 @@ Result<void> read_entries(archive* a, const oci::Descriptor& layer, const OnEntr
     }
     entry.size = archive_entry_size_is_set(e) ? static_cast<std::uint64_t>(archive_entry_size(e)) : 0;
     entry.mode = static_cast<std::uint32_t>(archive_entry_perm(e)) & 07777;
+    // The first block of a regular file is read ahead so the entry can say what the file is
+    // (its magic) before anyone decides to keep it; libarchive decompresses it either way.
+    char buffer[65536];
+    std::string ahead;
+    bool ahead_failed = false;
+    if (entry.kind == EntryKind::file && !entry.hardlink && entry.size > 0) {
+      la_ssize_t n = archive_read_data(a, buffer, sizeof buffer);
+      if (n < 0) {
+        ahead_failed = true;
+      } else {
+        ahead.assign(buffer, static_cast<std::size_t>(n));
+        entry.magic = ahead.substr(0, 4);
+      }
+    }
     ReadData read = [&](std::size_t max_bytes) -> Result<std::string> {
+      if (ahead_failed) return fail(ErrorCategory::input, what + ": " + entry.name + ": " + archive_error_string(a));
+      if (ahead.size() > max_bytes) {
+        return fail(ErrorCategory::input, what + ": " + entry.name + ": larger than " + std::to_string(max_bytes) + " bytes");
+      }
+      // Sized once from the header: growing by doubling would briefly hold 1.5× a large file.
       std::string out;
-      char buffer[65536];
+      out.reserve(static_cast<std::size_t>(std::min<std::uint64_t>(entry.size, max_bytes)));
+      out.append(ahead);
+      ahead.clear();
       while (true) {
         la_ssize_t n = archive_read_data(a, buffer, sizeof buffer);
         if (n < 0) return fail(ErrorCategory::input, what + ": " + entry.name + ": " + archive_error_string(a));

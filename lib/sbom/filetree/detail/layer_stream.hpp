@@ -24,6 +24,7 @@ struct TarEntry {
   std::uint64_t size = 0;
   std::uint32_t mode = 0;    ///< permission bits (07777)
   std::uint64_t ordinal = 0; ///< position in the layer (0-based), for a later targeted re-read
+  std::string magic;         ///< the first bytes (up to 4) of a regular file's data, read ahead
 };
 
 /// Reads the current entry's data, refusing more than max_bytes.
