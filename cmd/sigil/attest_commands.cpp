@@ -10,6 +10,8 @@
 #include "cmd/sigil/cli.hpp"
 #include "cmd/sigil/image_sign_helpers.hpp"
 #include "cmd/sigil/key_files.hpp"
+#include "cmd/sigil/trust_options.hpp"
+#include "cmd/sigil/verify_trust.hpp"
 #include "common/limits.hpp"
 #include "oci/artifact.hpp"
 #include "sign/dsse.hpp"
@@ -92,13 +94,13 @@ std::string text_summary(const ResolvedImage& image, const AttestationReport& re
                     " attestation" + (n == 1 ? "" : "s") + "\n";
   for (const auto& c : report.candidates) {
     if (!c.ok) continue;
-    out += "  " + c.predicate_type + "  key " + c.key_id + "  " + c.source + "\n";
+    out += "  " + c.predicate_type + "  " + signer_text(c.signer, c.key_id) + "  " + c.source + "\n";
   }
   return out;
 }
 
 Result<void> run_verify_attestation(Args args) {
-  auto options = image_command_options("verify-attestation", "Verify the key-signed attestations of images",
+  auto options = image_command_options("verify-attestation", "Verify the signed attestations of images (key or keyless)",
                                        "IMAGE...");
   // clang-format off
   options.add_options()
@@ -112,6 +114,7 @@ Result<void> run_verify_attestation(Args args) {
       ("max-candidates", "Examine at most N attestation candidates per image",
        cxxopts::value<long long>()->default_value("100"), "N");
   // clang-format on
+  add_trust_options(options);
   add_global_options(options);
   auto parsed = parse_args(options, args, "verify-attestation");
   if (!parsed) return std::unexpected(parsed.error());
@@ -120,7 +123,6 @@ Result<void> run_verify_attestation(Args args) {
   std::vector<std::string> images;
   if (p.count("args") > 0) images = p["args"].as<std::vector<std::string>>();
   if (images.empty()) return std::unexpected(usage_error("verify-attestation", "expected at least one IMAGE"));
-  if (auto key = required_key(p, "verify-attestation"); !key) return std::unexpected(key.error());
   auto output = output_format(p, "verify-attestation");
   if (!output) return std::unexpected(output.error());
   const std::string& format = *output;
@@ -136,10 +138,10 @@ Result<void> run_verify_attestation(Args args) {
   auto required = annotation_options(p, "verify-attestation");
   if (!required) return std::unexpected(required.error());
   query.required_annotations = *required;
-  auto key = load_verification_key(p["key"].as<std::string>());
-  if (!key) return std::unexpected(key.error());
-  sign::TrustedMaterial trusted;
-  trusted.keys.push_back(std::move(*key));
+  auto trust = verify_trust(p, "verify-attestation");
+  if (!trust) return std::unexpected(trust.error());
+  query.policy = trust->policy;
+  const sign::TrustedMaterial& trusted = trust->trusted;
   auto globals = global_options(p);
   auto resolved = resolve_images(images, globals, "verify");
   if (!resolved) return std::unexpected(resolved.error());
@@ -183,7 +185,12 @@ Result<void> run_verify_attestation(Args args) {
     for (std::size_t i = 0; i < unverified.size(); ++i) message += (i ? ", " : "") + unverified[i];
     return fail(ErrorCategory::denied, message);
   }
-  if (format == "text") {
+  if (format == "text" && trust->keyless) {
+    std::fputs(("The following checks were performed on each of these attestations:\n" + trust_checks_text(*trust) +
+                "  - The statement's subject is the image's digest\n")
+                   .c_str(),
+               stderr);
+  } else if (format == "text") {
     std::fputs(
         "The following checks were performed on each of these attestations:\n"
         "  - The signature was verified against the specified public key\n"
@@ -198,7 +205,8 @@ Result<void> run_verify_attestation(Args args) {
 
 std::vector<Command> attest_commands() {
   return {Command{"attest", "Attest an image with a key (in-toto statement, stored as a referrer)", &run_attest},
-          Command{"verify-attestation", "Verify the key-signed attestations of images", &run_verify_attestation},
+          Command{"verify-attestation", "Verify the signed attestations of images (key or keyless)",
+                  &run_verify_attestation},
           verify_provenance_command()};
 }
 

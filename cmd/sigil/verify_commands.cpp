@@ -1,12 +1,14 @@
 // sigil verify: finds an image's signatures (bundle referrers and legacy .sig tags), verifies them
-// with a public key and prints each that verified. Exit 0 when every image has at least one, 1 when
+// with a public key, or keyless against a trusted root and cosign's identity flags, and prints
+// each that verified with who signed it. Exit 0 when every image has at least one, 1 when
 // one has none (the reason of each candidate on stderr), 3 when the store could not be read.
 #include <cstdio>
 #include <utility>
 
 #include "cmd/sigil/cli.hpp"
 #include "cmd/sigil/image_sign_helpers.hpp"
-#include "cmd/sigil/key_files.hpp"
+#include "cmd/sigil/trust_options.hpp"
+#include "cmd/sigil/verify_trust.hpp"
 #include "common/json.hpp"
 #include "sign/image_verify.hpp"
 
@@ -27,6 +29,7 @@ Ordered candidate_json(const sign::CandidateResult& c) {
   j["verified"] = c.ok;
   if (!c.ok) j["reason"] = c.reason;
   if (!c.key_id.empty()) j["keyId"] = c.key_id;
+  if (c.ok) add_signer_json(j, c.signer);
   if (!c.predicate_type.empty()) j["predicateType"] = c.predicate_type;
   if (!c.docker_reference.empty()) j["dockerReference"] = c.docker_reference;
   j["annotations"] = c.annotations;
@@ -52,7 +55,7 @@ std::string image_text(const ResolvedImage& image, const sign::ImageVerification
                     (v.verified_count() == 1 ? "" : "s") + "\n";
   for (const auto& c : v.candidates) {
     if (!c.ok) continue;
-    out += "  " + std::string(sign::format_name(c.format)) + "  key " + c.key_id + "  " + c.source;
+    out += "  " + std::string(sign::format_name(c.format)) + "  " + signer_text(c.signer, c.key_id) + "  " + c.source;
     if (!c.docker_reference.empty()) out += "  docker-reference " + c.docker_reference;
     out += "  annotations " + compact(c.annotations) + "\n";
   }
@@ -70,7 +73,7 @@ void print_refusals(const ResolvedImage& image, const sign::ImageVerification& v
 }
 
 Result<void> run_verify(Args args) {
-  auto options = image_command_options("verify", "Verify the key signatures of images", "IMAGE...");
+  auto options = image_command_options("verify", "Verify the signatures of images (key or keyless)", "IMAGE...");
   // clang-format off
   options.add_options()
       ("key", "Public key file (PKIX or PKCS#1 PEM, or an X.509 certificate)", cxxopts::value<std::string>(), "FILE")
@@ -82,6 +85,7 @@ Result<void> run_verify(Args args) {
       ("target-repository", "Look for signatures in this repository (default: the image's; env COSIGN_REPOSITORY)",
        cxxopts::value<std::string>(), "REPO");
   // clang-format on
+  add_trust_options(options);
   add_global_options(options);
   auto parsed = parse_args(options, args, "verify");
   if (!parsed) return std::unexpected(parsed.error());
@@ -90,7 +94,6 @@ Result<void> run_verify(Args args) {
   std::vector<std::string> images;
   if (p.count("args") > 0) images = p["args"].as<std::vector<std::string>>();
   if (images.empty()) return std::unexpected(usage_error("verify", "expected at least one IMAGE"));
-  if (auto key = required_key(p, "verify"); !key) return std::unexpected(key.error());
   auto output = output_format(p, "verify");
   if (!output) return std::unexpected(output.error());
   const std::string& format = *output;
@@ -101,10 +104,10 @@ Result<void> run_verify(Args args) {
   auto required = annotation_options(p, "verify");
   if (!required) return std::unexpected(required.error());
   verify_options.required_annotations = *required;
-  auto key = load_verification_key(p["key"].as<std::string>());
-  if (!key) return std::unexpected(key.error());
-  sign::TrustedMaterial trusted;
-  trusted.keys.push_back(std::move(*key));
+  auto trust = verify_trust(p, "verify");
+  if (!trust) return std::unexpected(trust.error());
+  verify_options.policy = trust->policy;
+  const sign::TrustedMaterial& trusted = trust->trusted;
   auto globals = global_options(p);
 
   auto resolved = resolve_images(images, globals, "verify");
@@ -146,7 +149,16 @@ Result<void> run_verify(Args args) {
     for (std::size_t i = 0; i < unverified.size(); ++i) message += (i ? ", " : "") + unverified[i];
     return fail(ErrorCategory::denied, message);
   }
-  if (format == "text") {
+  if (format == "text" && trust->keyless) {
+    std::fputs(("The following checks were performed on each of these signatures:\n" + trust_checks_text(*trust) +
+                "  - The signed image digest is the image's digest\n"
+                "  - Only image signatures counted (cosign sign/v1 statements and simple-signing payloads)\n")
+                   .c_str(),
+               stderr);
+    if (!verify_options.required_annotations.empty()) {
+      std::fputs("  - The required annotations (-a) were signed with the required values\n", stderr);
+    }
+  } else if (format == "text") {
     std::fputs(
         "The following checks were performed on each of these signatures:\n"
         "  - The signature was verified against the specified public key\n"
@@ -163,6 +175,8 @@ Result<void> run_verify(Args args) {
 
 }  // namespace
 
-Command verify_command() { return Command{"verify", "Verify the key signatures of images", &run_verify}; }
+Command verify_command() {
+  return Command{"verify", "Verify the signatures of images (key or keyless)", &run_verify};
+}
 
 }  // namespace sigil::cli

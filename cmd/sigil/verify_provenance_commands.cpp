@@ -1,5 +1,5 @@
 // sigil verify-provenance: the checks slsa-verifier makes on a container image's provenance, on
-// key-signed SLSA v1 statements of sigil's or BuildKit's buildType: signature and subject (as
+// key-signed or keyless (identity-checked) SLSA v1 statements of sigil's or BuildKit's buildType: signature and subject (as
 // verify-attestation), then source URI, tag or branch, and builder id (provenance::check_provenance).
 // Exit 0 when one provenance statement passes every check, 1 otherwise with each one's reason.
 #include <cstdio>
@@ -8,7 +8,8 @@
 #include "cmd/sigil/attest_verify.hpp"
 #include "cmd/sigil/cli.hpp"
 #include "cmd/sigil/image_sign_helpers.hpp"
-#include "cmd/sigil/key_files.hpp"
+#include "cmd/sigil/trust_options.hpp"
+#include "cmd/sigil/verify_trust.hpp"
 #include "common/json.hpp"
 #include "provenance/provenance.hpp"
 
@@ -27,6 +28,7 @@ bool is_provenance(std::string_view type) {
 struct Checked {
   std::string source;
   std::string key_id;
+  std::optional<sign::Facts> signer;
   bool ok = false;
   std::string reason;
   provenance::ProvenanceFacts facts;
@@ -38,6 +40,7 @@ Ordered checked_json(const Checked& c) {
   j["verified"] = c.ok;
   if (!c.ok) j["reason"] = c.reason;
   if (!c.key_id.empty()) j["keyId"] = c.key_id;
+  if (c.ok) add_signer_json(j, c.signer);
   if (!c.facts.build_type.empty()) {
     j["buildType"] = c.facts.build_type;
     j["builderId"] = c.facts.builder_id;
@@ -55,7 +58,7 @@ std::vector<Checked> check_all(const AttestationReport& report, const provenance
   std::vector<Checked> out;
   for (const auto& c : report.candidates) {
     if (!is_provenance(c.predicate_type)) continue;  // an SBOM or another attestation
-    Checked item{c.source, c.key_id, false, c.reason, {}};
+    Checked item{c.source, c.key_id, c.signer, false, c.reason, {}};
     if (c.ok && c.statement) {
       if (c.predicate_type == provenance::kPredicateTypeV02) {
         item.reason = "SLSA provenance v0.2 (" + std::string(provenance::kPredicateTypeV02) +
@@ -76,7 +79,8 @@ std::vector<Checked> check_all(const AttestationReport& report, const provenance
 
 Result<void> run_verify_provenance(Args args) {
   auto options = image_command_options(
-      "verify-provenance", "Verify an image's key-signed SLSA v1 provenance as slsa-verifier does", "IMAGE");
+      "verify-provenance", "Verify an image's signed SLSA v1 provenance (key or keyless) as slsa-verifier does",
+      "IMAGE");
   // clang-format off
   options.add_options()
       ("key", "Public key file (PKIX or PKCS#1 PEM, or an X.509 certificate)", cxxopts::value<std::string>(), "FILE")
@@ -88,6 +92,7 @@ Result<void> run_verify_provenance(Args args) {
       ("max-candidates", "Examine at most N attestation candidates",
        cxxopts::value<long long>()->default_value("100"), "N");
   // clang-format on
+  add_trust_options(options);
   add_global_options(options);
   auto parsed = parse_args(options, args, "verify-provenance");
   if (!parsed) return std::unexpected(parsed.error());
@@ -95,7 +100,6 @@ Result<void> run_verify_provenance(Args args) {
   const auto& p = **parsed;
   auto images = positionals(p, "verify-provenance", {"IMAGE"});
   if (!images) return std::unexpected(images.error());
-  if (auto key = required_key(p, "verify-provenance"); !key) return std::unexpected(key.error());
   if (p.count("source-uri") == 0 || p["source-uri"].as<std::string>().empty()) {
     return std::unexpected(usage_error("verify-provenance", "--source-uri is required"));
   }
@@ -114,10 +118,10 @@ Result<void> run_verify_provenance(Args args) {
   auto max = bounded_count(p, "max-candidates", "verify-provenance", kMaxCandidatesLimit);
   if (!max) return std::unexpected(max.error());
   query.max_candidates = *max;
-  auto key = load_verification_key(p["key"].as<std::string>());
-  if (!key) return std::unexpected(key.error());
-  sign::TrustedMaterial trusted;
-  trusted.keys.push_back(std::move(*key));
+  auto trust = verify_trust(p, "verify-provenance");
+  if (!trust) return std::unexpected(trust.error());
+  query.policy = trust->policy;
+  const sign::TrustedMaterial& trusted = trust->trusted;
   auto resolved = resolve_images(*images, global_options(p), "verify");
   if (!resolved) return std::unexpected(resolved.error());
   const ResolvedImage& image = (*resolved)[0];
@@ -149,7 +153,7 @@ Result<void> run_verify_provenance(Args args) {
       out += "  builder " + c.facts.builder_id + "  source " + c.facts.source_uri;
       if (!c.facts.source_commit.empty()) out += "@" + c.facts.source_commit;
       if (!c.facts.source_ref.empty()) out += "  ref " + c.facts.source_ref;
-      out += "  buildType " + c.facts.build_type + "  key " + c.key_id + "  " + c.source + "\n";
+      out += "  buildType " + c.facts.build_type + "  " + signer_text(c.signer, c.key_id) + "  " + c.source + "\n";
     }
     if (auto w = write_stdout(out); !w) return w;
   }
@@ -175,7 +179,7 @@ Result<void> run_verify_provenance(Args args) {
 }  // namespace
 
 Command verify_provenance_command() {
-  return Command{"verify-provenance", "Verify an image's SLSA provenance (source, ref, builder) with a key",
+  return Command{"verify-provenance", "Verify an image's SLSA provenance (source, ref, builder), key or keyless",
                  &run_verify_provenance};
 }
 
