@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <zlib.h>
 
+#include <cstdio>
 #include <fstream>
 #include <regex>
 #include <set>
@@ -171,6 +172,36 @@ TEST(Rust, CargoAuditableBinary) {
   EXPECT_EQ(hello->locations.at(0).path, "/usr/bin/hello");
   EXPECT_EQ(deps_of(inv, *hello), (std::set<std::string>{"miniz_oxide@0.7.1"}));  // cc is build-time, 99 dangles
   EXPECT_EQ(deps_of(inv, *find(inv, "miniz_oxide")), (std::set<std::string>{"adler@1.0.2"}));
+  EXPECT_TRUE(inv.warnings.empty());
+}
+
+// The root crate is the binary's own: it carries the SHA-1 and SHA-256 sha1sum/sha256sum print;
+// the crates linked into it do not. A cdylib installed without the exec bit is still ELF, and
+// still looked at (syft reads any ELF file).
+TEST(Rust, RootCrateCarriesTheBinaryHashesAndSharedObjectsAreRead) {
+  SIGIL_REQUIRE_OBJCOPY();
+  std::string json = R"({"packages":[{"name":"adler","version":"1.0.2","source":"crates.io"},)"
+                     R"({"name":"hello","version":"0.1.0","source":"local","dependencies":[0],"root":true}]})";
+  test::TempDir root;
+  ASSERT_TRUE(make_audited(root / "usr/lib/libhello.so", zlib_compress(json)));
+  fs::permissions(root / "usr/lib/libhello.so", fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read);
+  auto oracle = [&](const std::string& tool) {
+    std::string out;
+    if (FILE* p = ::popen((tool + " '" + (root / "usr/lib/libhello.so").string() + "'").c_str(), "r")) {
+      char buf[256];
+      std::size_t n = 0;
+      while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+      ::pclose(p);
+    }
+    return out.substr(0, out.find(' '));
+  };
+  auto inv = run(root.path(), Subject::Kind::image);
+  const Package* hello = find(inv, "hello");
+  ASSERT_NE(hello, nullptr);
+  EXPECT_EQ(hello->hashes, (FileHashes{{"SHA-1", oracle("sha1sum")}, {"SHA-256", oracle("sha256sum")}}));
+  const Package* adler = find(inv, "adler");
+  ASSERT_NE(adler, nullptr);
+  EXPECT_TRUE(adler->hashes.empty());
   EXPECT_TRUE(inv.warnings.empty());
 }
 

@@ -7,6 +7,7 @@
 #include <archive_entry.h>
 #include <zlib.h>
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -22,12 +23,16 @@ struct LayerEntry {
   std::string path;
   std::string content;  ///< file bytes, or link target
   Kind kind = Kind::file;
+  std::uint32_t mode = 0;  ///< permission bits of a file; 0: 0644
 };
 
 inline LayerEntry file(std::string path, std::string content) { return {std::move(path), std::move(content), LayerEntry::Kind::file}; }
 inline LayerEntry dir(std::string path) { return {std::move(path), "", LayerEntry::Kind::dir}; }
 inline LayerEntry symlink(std::string path, std::string target) { return {std::move(path), std::move(target), LayerEntry::Kind::symlink}; }
 inline LayerEntry hardlink(std::string path, std::string target) { return {std::move(path), std::move(target), LayerEntry::Kind::hardlink}; }
+inline LayerEntry executable(std::string path, std::string content) {
+  return {std::move(path), std::move(content), LayerEntry::Kind::file, 0755};
+}
 
 /// An uncompressed tar of the entries, in order.
 inline std::string make_tar(const std::vector<LayerEntry>& entries) {
@@ -49,7 +54,7 @@ inline std::string make_tar(const std::vector<LayerEntry>& entries) {
     switch (e.kind) {
       case LayerEntry::Kind::file:
         archive_entry_set_filetype(ae, AE_IFREG);
-        archive_entry_set_perm(ae, 0644);
+        archive_entry_set_perm(ae, e.mode != 0 ? static_cast<mode_t>(e.mode) : 0644);
         archive_entry_set_size(ae, static_cast<la_int64_t>(e.content.size()));
         break;
       case LayerEntry::Kind::dir:
