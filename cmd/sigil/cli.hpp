@@ -45,8 +45,11 @@ struct Command {
 /// attach and download (referrer artifacts), in artifact_commands.cpp.
 [[nodiscard]] std::vector<Command> artifact_commands();
 
-/// sign-blob, verify-blob and verify-bundle, in blob_commands.cpp.
+/// sign-blob, in blob_commands.cpp.
 [[nodiscard]] std::vector<Command> blob_commands();
+
+/// verify-blob and verify-bundle (keys or keyless), in verify_blob_commands.cpp.
+[[nodiscard]] std::vector<Command> verify_blob_commands();
 
 /// build (Dockerfile → image), in build_commands.cpp.
 [[nodiscard]] std::vector<Command> build_commands();

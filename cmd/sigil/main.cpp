@@ -20,7 +20,8 @@ std::vector<Command> all_commands() {
   std::vector<Command> commands;
   for (const auto& group : {sigil::cli::build_commands(), sigil::cli::sbom_commands(),
                             sigil::cli::image_sign_commands(), sigil::cli::attest_commands(),
-                            sigil::cli::artifact_commands(), sigil::cli::blob_commands(), sigil::cli::keyless_commands(),
+                            sigil::cli::artifact_commands(), sigil::cli::blob_commands(), sigil::cli::verify_blob_commands(),
+                            sigil::cli::keyless_commands(),
                             sigil::cli::key_commands(), sigil::cli::oci_commands(), sigil::cli::trust_commands()}) {
     commands.insert(commands.end(), group.begin(), group.end());
   }
