@@ -92,6 +92,11 @@ Result<std::vector<SigstoreTime>> verify_observers(const Bundle& bundle, const A
 Result<Facts> verify_certificate_bundle(const Bundle& bundle, const ArtifactRef& artifact,
                                         const TrustedMaterial& trusted, const VerificationPolicy& policy,
                                         SigstoreTime now) {
+  if (policy.identity.empty() && !policy.allow_any_identity && !trusted.keys.empty()) {
+    return bad_input(
+        "the bundle is certificate-signed (keyless): give the expected identity (--certificate-identity and "
+        "--certificate-oidc-issuer), not a key");
+  }
   if (!trusted.root) {
     return bad_input("a certificate-signed (keyless) bundle needs a trusted root (--trusted-root, or sigil's default)");
   }
@@ -158,7 +163,9 @@ Result<void> entry_names_key(const TlogFacts& entry, const std::string& key_id) 
 
 Result<Facts> verify_key_bundle(const Bundle& bundle, const ArtifactRef& artifact, const TrustedMaterial& trusted,
                                 SigstoreTime now) {
-  if (trusted.keys.empty()) return bad_input("no trusted public key given");
+  if (trusted.keys.empty()) {
+    return bad_input("the bundle is signed with a key, not keyless: give its public key (--key)");
+  }
   Facts observed;
   if (trusted.root) {
     // A key bundle may still be logged and timestamped (cosign uploads to Rekor by default);

@@ -146,7 +146,7 @@ TEST_F(BlobE2e, TamperedBundles) {
       {"no signature", [](auto& j) { j["messageSignature"].erase("signature"); }, 2, "missing string field"},
       {"certificate material",
        [](auto& j) { j["verificationMaterial"] = {{"certificate", {{"rawBytes", "MIIB"}}}}; }, 2,
-       "keyless verification is not implemented yet"},
+       "certificate-signed (keyless)"},
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(c.name);
@@ -210,7 +210,7 @@ TEST_F(BlobE2e, BadInputWritesNothing) {
                  2, "nokey");
   expect_refused(run_sigil({"sign-blob", blob_, "--key", key("ecdsa-p256")}, std::chrono::seconds(60), kPassword), 2,
                  "--bundle is required");
-  expect_refused(run_sigil({"sign-blob", blob_, "--bundle", bundle}), 2, "--key is required");
+  expect_refused(run_sigil({"sign-blob", blob_, "--bundle", bundle}), 2, "--key (or --keyless) is required");
   // Too large to sign in memory: refused from its size, before reading or asking anything.
   const fs::path huge = work_ / "huge.bin";
   {
@@ -229,11 +229,12 @@ TEST_F(BlobE2e, BadInputWritesNothing) {
   expect_refused(verify((work_ / "nope").string(), sign("ecdsa-p256"), pub("ecdsa-p256")), 2, "nope");
 }
 
-TEST_F(BlobE2e, KeylessFlagsAreNotImplementedYet) {
+// Identity flags say "keyless"; a key-signed bundle then lacks what it needs: its key.
+TEST_F(BlobE2e, IdentityFlagsOnAKeySignedBundleAskForTheKey) {
   const std::string bundle = sign("ecdsa-p256");
   expect_refused(run_sigil({"verify-bundle", "--bundle", bundle, "--certificate-identity", "me",
                             "--certificate-oidc-issuer", "https://issuer", blob_}),
-                 2, "keyless verification");
+                 2, "signed with a key, not keyless");
 }
 
 }  // namespace
