@@ -80,14 +80,41 @@ Result<sign::keyless::KeylessEndpoints> keyless_endpoints(const cxxopts::ParseRe
   return endpoints;
 }
 
-Result<sign::Bundle> sign_keyless(const cxxopts::ParseResult& parsed, std::string_view command,
-                                  const std::function<Result<sign::Bundle>(sign::Signer&)>& make) {
+Result<bool> keyless_requested(const cxxopts::ParseResult& parsed, std::string_view command,
+                               std::string_view key_flag, std::string_view keyless_flag) {
+  const std::string key(key_flag);
+  const std::string flag(keyless_flag);
+  const bool keyless = parsed.count(flag) > 0;
+  if (keyless && parsed.count(key) > 0) {
+    return std::unexpected(usage_error(command, "--" + key + " and --" + flag + " exclude each other"));
+  }
+  if (!keyless && keyless_flags_given(parsed)) {
+    return std::unexpected(usage_error(command, "keyless options need --" + flag));
+  }
+  return keyless;
+}
+
+struct KeylessSession::State {
+  explicit State(http::ClientOptions options) : client(std::move(options)) {}
+  http::Client client;
+  sign::keyless::KeylessEndpoints endpoints;
+  std::unique_ptr<sign::keyless::KeylessSigner> signer;
+};
+
+KeylessSession::KeylessSession(std::unique_ptr<State> state) : state_(std::move(state)) {}
+KeylessSession::~KeylessSession() = default;
+
+sign::Signer& KeylessSession::signer() { return *state_->signer; }
+
+Result<std::unique_ptr<KeylessSession>> KeylessSession::open(const cxxopts::ParseResult& parsed,
+                                                             std::string_view command) {
   auto endpoints = keyless_endpoints(parsed, command);
   if (!endpoints) return std::unexpected(endpoints.error());
 
   http::ClientOptions client_options;
   client_options.ca_file = global_options(parsed).ca_file;
-  http::Client client(client_options);
+  auto state = std::make_unique<State>(std::move(client_options));
+  state->endpoints = std::move(*endpoints);
 
   sign::keyless::TokenSources sources;
   sources.explicit_token = string_flag(parsed, "identity-token");
@@ -95,25 +122,35 @@ Result<sign::Bundle> sign_keyless(const cxxopts::ParseResult& parsed, std::strin
     return std::unexpected(usage_error(command, "--identity-token is empty"));
   }
   sources.interactive = ::isatty(STDIN_FILENO) == 1 && ::isatty(STDERR_FILENO) == 1;
-  sources.oidc_issuer = endpoints->oidc_url;
-  auto raw = sign::keyless::find_identity_token(client, sources);
+  sources.oidc_issuer = state->endpoints.oidc_url;
+  auto raw = sign::keyless::find_identity_token(state->client, sources);
   if (!raw) return std::unexpected(raw.error());
   auto token = sign::keyless::parse_identity_token(raw->reveal(), now());
   if (!token) return std::unexpected(token.error());
 
-  auto signer = sign::keyless::KeylessSigner::create(client, endpoints->fulcio_url, *token);
+  auto signer = sign::keyless::KeylessSigner::create(state->client, state->endpoints.fulcio_url, *token);
   if (!signer) return std::unexpected(signer.error());
-  auto bundle = make(**signer);
-  if (!bundle) return std::unexpected(bundle.error());
-  const sign::keyless::CompletionEndpoints completion{endpoints->rekor_url, endpoints->tsa_url};
-  if (auto completed = sign::keyless::complete_bundle(client, *bundle, completion); !completed) {
-    return std::unexpected(completed.error());
-  }
+  state->signer = std::move(*signer);
   if (global_options(parsed).verbose) {
-    std::fprintf(stderr, "sigil: signed as %s (issuer %s), logged in %s%s\n", token->challenge().c_str(),
-                 token->issuer.c_str(), endpoints->rekor_url.c_str(),
-                 endpoints->tsa_url.empty() ? "" : (", timestamped by " + endpoints->tsa_url).c_str());
+    std::fprintf(stderr, "sigil: signing as %s (issuer %s), logging in %s%s\n", token->challenge().c_str(),
+                 token->issuer.c_str(), state->endpoints.rekor_url.c_str(),
+                 state->endpoints.tsa_url.empty() ? "" : (", timestamped by " + state->endpoints.tsa_url).c_str());
   }
+  return std::unique_ptr<KeylessSession>(new KeylessSession(std::move(state)));
+}
+
+Result<void> KeylessSession::complete(sign::Bundle& bundle) {
+  const sign::keyless::CompletionEndpoints completion{state_->endpoints.rekor_url, state_->endpoints.tsa_url};
+  return sign::keyless::complete_bundle(state_->client, bundle, completion);
+}
+
+Result<sign::Bundle> sign_keyless(const cxxopts::ParseResult& parsed, std::string_view command,
+                                  const std::function<Result<sign::Bundle>(sign::Signer&)>& make) {
+  auto session = KeylessSession::open(parsed, command);
+  if (!session) return std::unexpected(session.error());
+  auto bundle = make((*session)->signer());
+  if (!bundle) return std::unexpected(bundle.error());
+  if (auto completed = (*session)->complete(*bundle); !completed) return std::unexpected(completed.error());
   return bundle;
 }
 
