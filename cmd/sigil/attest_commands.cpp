@@ -1,8 +1,10 @@
-// sigil attest / verify-attestation: in-toto attestations about images, signed with a key into
+// sigil attest / verify-attestation: in-toto attestations about images, signed with a key or keyless into
 // Sigstore bundles and stored as OCI 1.1 referrers (cosign v3's layout), with cosign's flags,
 // predicate types and output. Everything is checked and signed before the first push, so bad
 // input changes nothing.
 #include <cstdio>
+#include <memory>
+#include <optional>
 #include <utility>
 
 #include "cmd/sigil/attest_helpers.hpp"
@@ -10,6 +12,7 @@
 #include "cmd/sigil/cli.hpp"
 #include "cmd/sigil/image_sign_helpers.hpp"
 #include "cmd/sigil/key_files.hpp"
+#include "cmd/sigil/keyless_options.hpp"
 #include "cmd/sigil/trust_options.hpp"
 #include "cmd/sigil/verify_trust.hpp"
 #include "common/limits.hpp"
@@ -26,7 +29,8 @@ constexpr std::size_t kMaxCandidatesLimit = 100000;
 
 Result<void> run_attest(Args args) {
   auto options = image_command_options(
-      "attest", "Attest an image: sign an in-toto statement with a key and store it beside the image", "IMAGE");
+      "attest", "Attest an image: sign an in-toto statement with a key or keyless and store it beside the image",
+      "IMAGE");
   // clang-format off
   options.add_options()
       ("predicate", "Predicate file (\"-\": standard input)", cxxopts::value<std::string>(), "FILE")
@@ -37,8 +41,10 @@ Result<void> run_attest(Args args) {
        cxxopts::value<std::vector<std::string>>(), "K=V")
       ("replace", "Replace attestations of the same type (cosign v2's .att tag; not possible for referrers)")
       ("max-predicate-bytes", "Refuse predicate files larger than N bytes",
-       cxxopts::value<long long>()->default_value(std::to_string(kDefaultMaxPredicateBytes)), "N");
+       cxxopts::value<long long>()->default_value(std::to_string(kDefaultMaxPredicateBytes)), "N")
+      ("keyless", "Sign keyless: OIDC identity -> Fulcio certificate, logged in Rekor (see the Keyless options)");
   // clang-format on
+  add_keyless_options(options);
   add_global_options(options);
   auto parsed = parse_args(options, args, "attest");
   if (!parsed) return std::unexpected(parsed.error());
@@ -47,9 +53,9 @@ Result<void> run_attest(Args args) {
   auto images = positionals(p, "attest", {"IMAGE"});
   if (!images) return std::unexpected(images.error());
   if (p.count("predicate") == 0) return std::unexpected(usage_error("attest", "--predicate FILE is required"));
-  if (p.count("key") == 0) {
-    return std::unexpected(usage_error("attest", "--key is required (keyless signing is not implemented yet)"));
-  }
+  auto keyless = keyless_requested(p, "attest", "key");
+  if (!keyless) return std::unexpected(keyless.error());
+  if (!*keyless && p.count("key") == 0) return std::unexpected(usage_error("attest", "--key is required (or --keyless)"));
   if (p.count("replace") > 0) {
     // Referrers are immutable manifests found through the subject; nothing replaces one in place
     // (cosign v3 has no --replace either). Refused rather than silently ignored.
@@ -75,13 +81,28 @@ Result<void> run_attest(Args args) {
   auto resolved = resolve_images(*images, globals, "attest");
   if (!resolved) return std::unexpected(resolved.error());
   ResolvedImage& image = (*resolved)[0];
-  auto key = load_signing_key(p["key"].as<std::string>());
-  if (!key) return std::unexpected(key.error());
-  sign::KeySigner signer(std::move(*key));
+  // Keyless: the certificate is obtained and the bundle logged in Rekor before the push.
+  std::unique_ptr<KeylessSession> session;
+  std::optional<sign::KeySigner> key_signer;
+  if (*keyless) {
+    auto opened = KeylessSession::open(p, "attest");
+    if (!opened) return std::unexpected(opened.error());
+    session = std::move(*opened);
+  } else {
+    auto key = load_signing_key(p["key"].as<std::string>());
+    if (!key) return std::unexpected(key.error());
+    key_signer.emplace(std::move(*key));
+  }
+  sign::Signer& signer = session ? session->signer() : static_cast<sign::Signer&>(*key_signer);
 
   auto attestation = sign_attestation(signer, image.descriptor, attestation_subject_name(image.opened.reference),
                                       spec->uri, std::move(*predicate), *annotations);
   if (!attestation) return std::unexpected(attestation.error());
+  if (session) {
+    if (auto completed = session->complete(attestation->bundle); !completed) {
+      return std::unexpected(completed.error().with_context("attest " + image.text));
+    }
+  }
   std::fputs(("Pushing attestation to: " + image.opened.store->name() + "\n").c_str(), stderr);
   auto pushed = push_attestation(*image.opened.store, image.descriptor, *attestation);
   if (!pushed) return std::unexpected(pushed.error().with_context("attest " + image.text));
@@ -204,7 +225,7 @@ Result<void> run_verify_attestation(Args args) {
 }  // namespace
 
 std::vector<Command> attest_commands() {
-  return {Command{"attest", "Attest an image with a key (in-toto statement, stored as a referrer)", &run_attest},
+  return {Command{"attest", "Attest an image with a key or keyless (in-toto statement, stored as a referrer)", &run_attest},
           Command{"verify-attestation", "Verify the signed attestations of images (key or keyless)",
                   &run_verify_attestation},
           verify_provenance_command()};
