@@ -1,14 +1,18 @@
 // sigil sbom SOURCE [-o FORMAT[=FILE]]... [--platform P] [--attach]: catalogs an image (oci: layout
 // or registry) or a directory (dir:PATH) into CycloneDX / SPDX, with syft's flags; --attach pushes
-// each document as an OCI 1.1 referrer of the cataloged manifest.
+// each document as an OCI 1.1 referrer of the cataloged manifest; --attest pushes each as a signed
+// in-toto statement (with --key or --keyless).
 #include <cstdlib>
 #include <ctime>
 #include <filesystem>
+#include <memory>
+#include <optional>
 #include <set>
 
 #include "cmd/sigil/attest_helpers.hpp"
 #include "cmd/sigil/cli.hpp"
 #include "cmd/sigil/key_files.hpp"
+#include "cmd/sigil/keyless_options.hpp"
 #include "common/file.hpp"
 #include "oci/artifact.hpp"
 #include "oci/copy.hpp"
@@ -79,12 +83,13 @@ std::string_view predicate_type(const sbom::Format& format) {
 }
 
 // Signs an in-toto statement (subject: the cataloged manifest, predicate: the SBOM) into a
-// Sigstore bundle and pushes it as a referrer, as `sigil attest` does.
-Result<oci::Descriptor> attest(sign::Signer& signer, oci::Store& store, const oci::Descriptor& manifest,
-                               const std::string& name, const sbom::Format& format, const std::string& document) {
+// Sigstore bundle, as `sigil attest` does; pushed later with push_attestation().
+Result<SignedAttestation> sign_sbom_statement(sign::Signer& signer, const oci::Descriptor& manifest,
+                                              const std::string& name, const sbom::Format& format,
+                                              const std::string& document) {
   auto predicate = nlohmann::ordered_json::parse(document, nullptr, /*allow_exceptions=*/false);
   if (predicate.is_discarded()) return fail(ErrorCategory::internal, "attest: the SBOM is not JSON");
-  return attest_image(signer, store, manifest, name, std::string(predicate_type(format)), std::move(predicate));
+  return sign_attestation(signer, manifest, name, std::string(predicate_type(format)), std::move(predicate));
 }
 
 Result<Cataloged> catalog_source(const std::string& source, const cxxopts::ParseResult& p) {
@@ -123,9 +128,11 @@ Result<void> run_sbom(Args args) {
       ("attach", "Also push each SBOM as a referrer of the image (artifactType application/vnd.cyclonedx+json "
                  "or application/spdx+json)")
       ("attest", "Also push each SBOM as a signed in-toto statement (Sigstore bundle referrer; predicateType "
-                 "https://cyclonedx.org/bom or https://spdx.dev/Document); needs --key")
+                 "https://cyclonedx.org/bom or https://spdx.dev/Document); needs --key or --keyless")
       ("key", "Private key for --attest (cosign format or PEM; password from SIGIL_PASSWORD/COSIGN_PASSWORD)",
-       cxxopts::value<std::string>(), "FILE");
+       cxxopts::value<std::string>(), "FILE")
+      ("keyless", "Sign --attest statements keyless: OIDC identity -> Fulcio certificate, logged in Rekor (see the Keyless options)");
+  add_keyless_options(options);
   add_global_options(options);
   auto parsed = parse_args(options, args, "sbom");
   if (!parsed) return std::unexpected(parsed.error());
@@ -142,17 +149,28 @@ Result<void> run_sbom(Args args) {
     return std::unexpected(usage_error("sbom", "--attach needs an image, not a directory"));
   }
   bool attest_wanted = p.count("attest") > 0;
-  if (attest_wanted != (p.count("key") > 0)) return std::unexpected(usage_error("sbom", "--attest and --key go together"));
+  auto keyless = keyless_requested(p, "sbom", "key");
+  if (!keyless) return std::unexpected(keyless.error());
+  if (attest_wanted != (p.count("key") > 0 || *keyless)) {
+    return std::unexpected(usage_error("sbom", "--attest and --key (or --keyless) go together"));
+  }
   if (attest_wanted && (*sources)[0].starts_with("dir:")) {
     return std::unexpected(usage_error("sbom", "--attest needs an image, not a directory"));
   }
-  // The key (and its password) first: a wrong password should not cost a catalog run.
-  std::optional<sign::KeySigner> signer;
-  if (attest_wanted) {
+  // The key (and its password), or the keyless certificate, first: a wrong password or a missing
+  // identity token should not cost a catalog run.
+  std::optional<sign::KeySigner> key_signer;
+  std::unique_ptr<KeylessSession> session;
+  if (attest_wanted && *keyless) {
+    auto opened = KeylessSession::open(p, "sbom");
+    if (!opened) return std::unexpected(opened.error());
+    session = std::move(*opened);
+  } else if (attest_wanted) {
     auto key = load_signing_key(p["key"].as<std::string>());
     if (!key) return std::unexpected(key.error());
-    signer.emplace(std::move(*key));
+    key_signer.emplace(std::move(*key));
   }
+  sign::Signer* signer = session ? &session->signer() : key_signer ? &*key_signer : nullptr;
 
   auto cataloged = catalog_source((*sources)[0], p);
   if (!cataloged) return std::unexpected(cataloged.error());
@@ -165,6 +183,22 @@ Result<void> run_sbom(Args args) {
     auto doc = sbom::encode(*inventory, out.format, encode_options);
     if (!doc) return std::unexpected(doc.error());
     documents.push_back(std::move(*doc));
+  }
+  // Attestations are signed (and, keyless, logged in Rekor) before anything is written or pushed.
+  std::vector<SignedAttestation> attestations;
+  if (signer != nullptr) {
+    for (std::size_t i = 0; i < outputs->size(); ++i) {
+      const auto& format = (*outputs)[i].format;
+      auto signed_statement =
+          sign_sbom_statement(*signer, cataloged->manifest, (*sources)[0], format, documents[i]);
+      if (!signed_statement) return std::unexpected(signed_statement.error().with_context("attest " + format.name()));
+      if (session) {
+        if (auto completed = session->complete(signed_statement->bundle); !completed) {
+          return std::unexpected(completed.error().with_context("attest " + format.name()));
+        }
+      }
+      attestations.push_back(std::move(*signed_statement));
+    }
   }
   for (std::size_t i = 0; i < outputs->size(); ++i) {
     const auto& out = (*outputs)[i];
@@ -189,13 +223,11 @@ Result<void> run_sbom(Args args) {
       std::fprintf(stderr, "sigil sbom: attached %s as %s\n", format.name().c_str(), pushed->digest.str().c_str());
     }
   }
-  if (signer) {
-    for (std::size_t i = 0; i < outputs->size(); ++i) {
-      const auto& format = (*outputs)[i].format;
-      auto pushed = attest(*signer, *cataloged->store, cataloged->manifest, (*sources)[0], format, documents[i]);
-      if (!pushed) return std::unexpected(pushed.error().with_context("attest " + format.name()));
-      std::fprintf(stderr, "sigil sbom: attested %s as %s\n", format.name().c_str(), pushed->digest.str().c_str());
-    }
+  for (std::size_t i = 0; i < attestations.size(); ++i) {
+    const auto& format = (*outputs)[i].format;
+    auto pushed = push_attestation(*cataloged->store, cataloged->manifest, attestations[i]);
+    if (!pushed) return std::unexpected(pushed.error().with_context("attest " + format.name()));
+    std::fprintf(stderr, "sigil sbom: attested %s as %s\n", format.name().c_str(), pushed->digest.str().c_str());
   }
   if (!inventory->warnings.empty() && (is_terminal(stderr) || global_options(p).verbose)) {
     std::fprintf(stderr, "sigil sbom: %zu packages, %zu warnings (recorded in the SBOM)\n", inventory->packages.size(),
