@@ -3,6 +3,7 @@
 // or a failed step writes nothing.
 #include <ctime>
 #include <filesystem>
+#include <memory>
 #include <system_error>
 
 #include "build/exec/builder.hpp"
@@ -14,6 +15,7 @@
 #include "cmd/sigil/build_progress.hpp"
 #include "cmd/sigil/cli.hpp"
 #include "cmd/sigil/key_files.hpp"
+#include "cmd/sigil/keyless_options.hpp"
 #include "common/file.hpp"
 
 namespace sigil::cli {
@@ -148,7 +150,9 @@ Result<void> run_build(Args args) {
       ("sbom", "Attach an SBOM of each platform image: cyclonedx, spdx, both or none", cxxopts::value<std::string>()->default_value("none"), "FORMAT")
       ("provenance", "Attach SLSA v1 provenance: min, max (adds build args, secret ids, stages, layer map) or none", cxxopts::value<std::string>()->default_value("min"), "MODE")
       ("sign-key", "Sign the image, its SBOMs and its provenance with this private key (password from SIGIL_PASSWORD/COSIGN_PASSWORD)", cxxopts::value<std::string>(), "FILE")
+      ("sign-keyless", "Sign the image, its SBOMs and its provenance keyless: OIDC identity -> Fulcio certificate, each logged in Rekor (see the Keyless options)")
       ("builder-id", "builder.id of the provenance (default: detected from the CI environment)", cxxopts::value<std::string>(), "URI");
+  add_keyless_options(options);
   add_global_options(options);
   auto repeated = take_repeated(args);
   auto strings = [&](const std::string& name) { return repeated.values[name]; };
@@ -260,12 +264,23 @@ Result<void> run_build(Args args) {
       return std::unexpected(usage_error("build", "--output \"" + spec + "\": supported: type=oci,dest=FILE.tar and type=registry"));
     }
   }
-  if (strings("tag").empty() && (!pipeline.sbom_formats.empty() || p.count("sign-key"))) {
-    return std::unexpected(usage_error("build", "--sbom and --sign-key attach to the image: give a -t destination"));
+  auto keyless = keyless_requested(p, "build", "sign-key", "sign-keyless");
+  if (!keyless) return std::unexpected(keyless.error());
+  if (strings("tag").empty() && (!pipeline.sbom_formats.empty() || p.count("sign-key") || *keyless)) {
+    return std::unexpected(
+        usage_error("build", "--sbom, --sign-key and --sign-keyless attach to the image: give a -t destination"));
   }
-  // The key (and its password) before the build: a wrong password should not cost a build.
+  // The key (and its password), or the keyless certificate, before the build: a wrong password or
+  // a missing identity token should not cost a build.
   std::optional<sign::KeySigner> signer;
-  if (p.count("sign-key")) {
+  std::unique_ptr<KeylessSession> session;
+  if (*keyless) {
+    auto opened = KeylessSession::open(p, "build");
+    if (!opened) return std::unexpected(opened.error());
+    session = std::move(*opened);
+    pipeline.signer = &session->signer();
+    pipeline.complete_bundle = [&session](sign::Bundle& bundle) { return session->complete(bundle); };
+  } else if (p.count("sign-key")) {
     auto key = load_signing_key(p["sign-key"].as<std::string>());
     if (!key) return std::unexpected(key.error());
     signer.emplace(std::move(*key));

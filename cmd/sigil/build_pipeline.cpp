@@ -87,6 +87,11 @@ Result<PendingPush> statement_push(const PipelineOptions& options, oci::Store& s
   if (options.signer != nullptr) {
     auto signed_statement = sign_attestation(*options.signer, subject, subject_name, predicate_type, std::move(predicate));
     if (!signed_statement) return std::unexpected(signed_statement.error().with_context(what));
+    if (options.complete_bundle) {
+      if (auto completed = options.complete_bundle(signed_statement->bundle); !completed) {
+        return std::unexpected(completed.error().with_context(what));
+      }
+    }
     auto* s = &store;
     return PendingPush{std::move(what), [s, subject, attestation = std::move(*signed_statement)] {
                          return push_attestation(*s, subject, attestation);
@@ -251,28 +256,45 @@ Result<void> run_pipeline(const build::BuildResult& result, const build::BuildOp
       pending.push_back(std::move(*push));
     }
   }
+  // The images' signatures are signed (and logged) before the first push too, one bundle per
+  // destination as `sigil sign` makes for several references; pushed last: every platform
+  // manifest, then the index.
+  std::vector<PendingPush> image_signatures;
+  if (options.signer != nullptr) {
+    const std::string created = oci::creation_time();
+    for (const auto& dest : destinations) {
+      std::vector<oci::Descriptor> targets;
+      for (const auto& image : result.images) targets.push_back(subject_of(image.manifest));
+      if (result.index_raw) targets.push_back(subject_of(result.root));
+      for (const auto& t : targets) {
+        const std::string what = "sign " + t.digest.str();
+        auto bundle = sign::sign_dsse_bundle(*options.signer, sign::kInTotoPayloadType,
+                                             sign::image_signature_statement(t.digest, {}));
+        if (!bundle) return std::unexpected(bundle.error().with_context(what));
+        if (options.complete_bundle) {
+          if (auto completed = options.complete_bundle(*bundle); !completed) {
+            return std::unexpected(completed.error().with_context(what));
+          }
+        }
+        auto* s = dest.store;
+        image_signatures.push_back(PendingPush{t.digest.str(), [s, t, created, bundle = std::move(*bundle)] {
+                                                 return sign::attach_bundle(*s, t, bundle,
+                                                                            sign::kCosignSignPredicateType, created);
+                                               }});
+      }
+    }
+  }
+
   for (const auto& p : pending) {
     auto pushed = p.push();
     if (!pushed) return std::unexpected(pushed.error().with_context("attach " + p.what));
     std::fprintf(report, "sigil build: attached %s%s as %s\n", options.signer != nullptr ? "signed " : "",
                  p.what.c_str(), pushed->digest.str().c_str());
   }
-
-  // The images themselves last: every platform manifest, then the index.
-  if (options.signer != nullptr) {
-    sign::SignImageOptions sign_options;
-    sign_options.created = oci::creation_time();
-    for (const auto& dest : destinations) {
-      std::vector<oci::Descriptor> targets;
-      for (const auto& image : result.images) targets.push_back(subject_of(image.manifest));
-      if (result.index_raw) targets.push_back(subject_of(result.root));
-      for (const auto& t : targets) {
-        auto signed_image = sign::sign_image(*options.signer, *dest.store, t, sign_options);
-        if (!signed_image) return std::unexpected(signed_image.error().with_context("sign " + t.digest.str()));
-        std::fprintf(report, "sigil build: signed %s as %s\n", t.digest.str().c_str(),
-                     signed_image->referrer.digest.str().c_str());
-      }
-    }
+  for (const auto& p : image_signatures) {
+    auto pushed = p.push();
+    if (!pushed) return std::unexpected(pushed.error().with_context("sign " + p.what));
+    std::fprintf(report, "sigil build: signed %s as %s\n", p.what.c_str(), pushed->digest.str().c_str());
   }
   return {};
 }

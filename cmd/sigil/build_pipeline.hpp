@@ -1,10 +1,12 @@
 // What `sigil build` does once the image is written: an SBOM of each platform image, SLSA
 // provenance for each platform manifest (and for the index of a multi-platform build), and with
-// --sign-key a signature on every image and every statement, all attached as referrers to every
-// -t destination. Everything is prepared (catalogued, encoded, signed) before the first push.
+// --sign-key or --sign-keyless a signature on every image and every statement, all attached as
+// referrers to every -t destination. Everything is prepared (catalogued, encoded, signed and, keyless,
+// logged in Rekor) before the first push.
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -24,7 +26,10 @@ namespace sigil::cli {
 struct PipelineOptions {
   std::vector<sbom::Format> sbom_formats;      ///< empty: --sbom none
   std::optional<provenance::Mode> provenance;  ///< nullopt: --provenance none
-  sign::Signer* signer = nullptr;              ///< --sign-key; null: statements are attached unsigned
+  sign::Signer* signer = nullptr;              ///< --sign-key/--sign-keyless; null: statements are attached unsigned
+  /// --sign-keyless: completes each signed bundle (Rekor entry, timestamp) before any push; unset
+  /// for key signatures.
+  std::function<Result<void>(sign::Bundle&)> complete_bundle;
   std::optional<std::string> builder_id;       ///< --builder-id
   std::vector<std::string> secret_ids;         ///< ids of --secret (never the values)
   std::vector<std::string> cache_to;
