@@ -161,7 +161,7 @@ Result<void> run_sign(Args args) {
 }  // namespace
 
 std::vector<Command> image_sign_commands() {
-  return {Command{"sign", "Sign images with a key (cosign v3 format, stored as referrers)", &run_sign},
+  return {Command{"sign", "Sign images with a key or keyless (cosign v3 format, stored as referrers)", &run_sign},
           verify_command()};
 }
 
