@@ -25,7 +25,8 @@ Result<std::optional<cxxopts::ParseResult>> parse_args(cxxopts::Options& options
   try {
     auto parsed = options.parse(static_cast<int>(args.size()), args.data());
     if (parsed.count("help") > 0) {
-      auto written = write_stdout(options.help({"", "Global"}));
+      // Every group, in the order the command added them (its own, then e.g. Keyless, then Global).
+      auto written = write_stdout(options.help(options.groups()));
       if (!written) return std::unexpected(written.error());
       return std::optional<cxxopts::ParseResult>();
     }
