@@ -195,6 +195,12 @@ TEST_F(KeylessSignE2e, KeyAndKeylessExcludeEachOther) {
   expect_usage(run({"sign", ref_, "--legacy-tag"}, keyless()), "--legacy-tag");
   EXPECT_EQ(snapshot(layout_), before);
   EXPECT_FALSE(fs::exists(dir_.path() / "b"));
+  // Help shows the keyless options of each signing command.
+  for (const std::string command : {"sign", "attest", "sbom", "build"}) {
+    auto help = run_sigil({command, "--help"});
+    EXPECT_EQ(help.exit_code, 0) << help.describe();
+    EXPECT_NE(help.out.find("--identity-token"), std::string::npos) << command << ": " << help.out;
+  }
 }
 
 TEST_F(KeylessSignE2e, DeadRekorIsExitThreeAndWritesNothing) {
