@@ -163,6 +163,10 @@ server.listen(0, '127.0.0.1', async () => {
   const tlogKeys = keys();
   const tlog = await mock.initializeTLog(base, tlogKeys);
   const tsa = await mock.initializeTSA(keys());
+  // genTime in whole seconds: DER drops trailing zeros of fractional seconds (".5Z"), and
+  // @sigstore/core's time parser accepts only three digits, so 1 stamp in 10 would be refused
+  // by the peer for a reason that has nothing to do with sigil.
+  tsa.getCurrentTime = () => new Date(Math.floor(Date.now() / 1000) * 1000);
 
   const fulcio = mock.fulcioHandler(ca, { strict: true, subjectClaim: process.env.SIGIL_MOCK_SUBJECT_CLAIM || 'sub' });
   const rekor = mock.rekorHandler(tlog, { strict: true });
