@@ -211,15 +211,23 @@ TEST_F(VerifierTamper, MessageSignatureNeedsAnArtifact) {
 }
 
 TEST_F(VerifierTamper, NoTrustedKey) {
-  expect_input_error(verify_bundle(message_bundle(), artifact(), TrustedMaterial{}), "no trusted public key");
+  expect_input_error(verify_bundle(message_bundle(), artifact(), TrustedMaterial{}),
+                     "signed with a key, not keyless: give its public key");
 }
 
 TEST_F(VerifierTamper, CertificateBundlesNeedATrustedRoot) {
   Bundle bundle = message_bundle();
   bundle.material = MaterialKind::certificate;
   bundle.certificate = "der";
+  // A key given for a keyless bundle: the user is told what the bundle needs instead.
   expect_input_error(verify_bundle(bundle, artifact(), trust(signer_.key())),
-                     "certificate-based bundles need a trusted root (keyless verification is not implemented yet)");
+                     "certificate-signed (keyless): give the expected identity");
+  // The identity given, but nothing to check the certificate against.
+  VerificationPolicy policy;
+  policy.identity.identity = "me@example.com";
+  policy.identity.issuer = "https://issuer.example";
+  expect_input_error(verify_bundle(bundle, artifact(), TrustedMaterial{}, policy),
+                     "certificate-signed (keyless) bundle needs a trusted root");
 }
 
 TEST_F(VerifierTamper, UnsupportedDigestAlgorithm) {
