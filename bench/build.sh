@@ -12,23 +12,16 @@ cd "$(dirname "$0")/.."
 size_mib=${1:-1024}
 files=${2:-20000}
 source bench/lib.sh
-bench_build
+[ -n "${BENCH_PREBUILT:-}" ] || bench_build
 command -v buildah >/dev/null && command -v pigz >/dev/null || scripts/bootstrap --test >/dev/null
 sigil=$BENCH_BUILD/sigil
 
 work=$(mktemp -d /var/tmp/sigil-bench-build.XXXXXX)
 trap 'buildah --root "$work/storage" --runroot "$work/run" --storage-driver vfs rm -a >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
 ctx=$work/ctx
-mkdir -p "$ctx/data"
-# Half text, half random bytes, spread over 100 directories.
-per_file=$(( size_mib * 1024 * 1024 / files ))
-for ((d = 0; d < 100; d++)); do mkdir -p "$ctx/data/d$d"; done
-head -c $(( size_mib * 1024 * 1024 / 2 )) /dev/urandom > "$work/random.bin"
-yes "the quick brown fox jumps over the lazy dog $RANDOM" | head -c $(( size_mib * 1024 * 1024 / 2 )) > "$work/text.txt"
-for ((i = 0; i < files; i++)); do
-  src=$work/random.bin; (( i % 2 )) && src=$work/text.txt
-  tail -c +$(( (i / 2) * per_file + 1 )) "$src" | head -c "$per_file" > "$ctx/data/d$(( i % 100 ))/f$i"
-done
+# Half text, half random bytes (the layer benchmark's generator), under data/.
+"$BENCH_BUILD/bench/sigil-bench-layer" gen "$ctx/data" "$size_mib" "$files"
+sync
 cat > "$ctx/Dockerfile" <<'DOCKERFILE'
 FROM scratch AS stage
 COPY data/ /data/

@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 size_mib=${1:-1024}
 files=${2:-20000}
 source bench/lib.sh
-bench_build
+[ -n "${BENCH_PREBUILT:-}" ] || bench_build
 command -v pigz >/dev/null || scripts/bootstrap --test >/dev/null
 
 work=$(mktemp -d /var/tmp/sigil-bench-layer.XXXXXX)
