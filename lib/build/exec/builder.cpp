@@ -6,6 +6,7 @@
 #include <system_error>
 #include <thread>
 
+#include "build/cache/checksum_memo.hpp"
 #include "build/cache/local_cache.hpp"
 #include "build/context/build_context.hpp"
 #include "build/context/dockerignore.hpp"
@@ -101,7 +102,7 @@ std::vector<StageSource> stage_sources(const dockerfile::Dockerfile& file, const
 
 // The digest of everything the .dockerignore admits: paths, types, modes, sizes and bytes,
 // hashed as cache keys hash COPY sources (never mtimes), so equal trees give equal digests.
-Result<oci::Digest> context_digest(const BuildContext& context) {
+Result<oci::Digest> context_digest(const BuildContext& context, ChecksumMemo& memo) {
   auto roots = context.resolve_source(".");
   if (!roots) return std::unexpected(roots.error());
   std::vector<LayerEntry> all;
@@ -110,7 +111,7 @@ Result<oci::Digest> context_digest(const BuildContext& context) {
     if (!collected) return std::unexpected(collected.error());
     for (auto& e : collected->entries) all.push_back(std::move(e));
   }
-  return detail::entries_digest(all);
+  return detail::entries_digest(all, &memo);
 }
 
 }  // namespace
@@ -137,6 +138,12 @@ Result<BuildResult> build_image(BuildOptions options) {
   shared.context = &*context;
   shared.resolver = &resolver;
   shared.cache = &*cache;
+  // File digests by stat, kept across builds: a rebuild reads only the files that changed.
+  // --no-cache starts from nothing (a cold build really reads everything).
+  ChecksumMemo memo;
+  const std::filesystem::path memo_file = cache->dir() / "checksums.v1";
+  if (!options.no_cache) memo.load(memo_file);
+  shared.memo = &memo;
   shared.scratch = scratch->path();
   std::vector<std::string> context_names;
   for (const auto& [name, value] : options.build_contexts) {
@@ -169,7 +176,7 @@ Result<BuildResult> build_image(BuildOptions options) {
   result.cache_dir = options.cache_dir;
   result.dockerfile_digest = oci::Digest::of(*text);
   if (options.context_digest) {
-    auto digest = context_digest(*context);
+    auto digest = context_digest(*context, memo);
     if (!digest) return std::unexpected(digest.error().with_context("context digest"));
     result.context_digest = *digest;
   }
@@ -244,6 +251,8 @@ Result<BuildResult> build_image(BuildOptions options) {
     result.images.push_back(std::move(image));
   }
   result.cache_keys = shared.used_keys;
+  // Only an accelerator: a memo that cannot be written costs the next build time, not output.
+  static_cast<void>(memo.save(memo_file, scratch->path()));
   if (result.images.size() > 1) {
     std::vector<oci::Descriptor> manifests;
     for (const auto& i : result.images) manifests.push_back(i.manifest);

@@ -31,14 +31,23 @@ Result<std::filesystem::path> BuildShared::new_scratch_dir() {
   return dir;
 }
 
-Result<oci::Digest> entries_digest(const std::vector<LayerEntry>& entries) {
+Result<oci::Digest> entries_digest(const std::vector<LayerEntry>& entries, ChecksumMemo* memo) {
+  // Bytes, not times: a touched but unchanged file is still a cache hit. Each file enters the
+  // key as the sha256 of its bytes, so the memo can answer for files that did not change.
+  std::vector<FileToHash> files;
+  for (const auto& e : entries) {
+    if (const auto* f = std::get_if<FileContent>(&e.content)) files.push_back(FileToHash{f->path, e.size});
+  }
+  ChecksumMemo once;
+  auto digests = (memo != nullptr ? memo : &once)->digest_files(files);
+  if (!digests) return std::unexpected(digests.error());
   oci::Hasher hasher;
   auto field = [&](std::string_view s) {
     std::string length = std::to_string(s.size()) + ":";
     hasher.update(length);
     hasher.update(s);
   };
-  std::vector<char> buffer(1 << 20);
+  std::size_t next_file = 0;
   for (const auto& e : entries) {
     field(e.path);
     field(std::to_string(static_cast<int>(e.type)) + " " + std::to_string(e.mode) + " " + std::to_string(e.uid) + " " +
@@ -50,26 +59,8 @@ Result<oci::Digest> entries_digest(const std::vector<LayerEntry>& entries) {
     }
     if (const auto* s = std::get_if<std::string>(&e.content)) {
       field(*s);
-    } else if (const auto* f = std::get_if<FileContent>(&e.content)) {
-      // Bytes, not times: a touched but unchanged file is still a cache hit.
-      int fd = ::open(f->path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-      if (fd < 0) return std::unexpected(errno_error(ErrorCategory::input, "read " + f->path.string(), errno));
-      std::uint64_t total = 0;
-      hasher.update(std::to_string(e.size) + ":");
-      while (true) {
-        ssize_t n = ::read(fd, buffer.data(), buffer.size());
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) {
-          int err = errno;
-          ::close(fd);
-          return std::unexpected(errno_error(ErrorCategory::input, "read " + f->path.string(), err));
-        }
-        if (n == 0) break;
-        total += static_cast<std::uint64_t>(n);
-        hasher.update(std::string_view(buffer.data(), static_cast<std::size_t>(n)));
-      }
-      ::close(fd);
-      if (total != e.size) return fail(ErrorCategory::input, f->path.string() + ": file changed while the build read it");
+    } else if (std::holds_alternative<FileContent>(e.content)) {
+      field((*digests)[next_file++].str());
     }
   }
   return hasher.finish();
@@ -152,7 +143,7 @@ Result<void> StageRunner::start_from(const dockerfile::Stage& stage, const Stage
 
 void StageRunner::record_input(ResolvedInput::Kind kind, const std::string& name, const std::string& uri,
                                const oci::Digest& digest) {
-  ResolvedInput input{kind, name, uri, digest, stage_name_};
+  ResolvedInput input{kind, name, uri, digest, stage_name_, {}};
   for (const auto& have : result_.inputs) {
     if (have.uri == input.uri && have.digest == input.digest) return;
   }
@@ -199,11 +190,11 @@ Result<Chown> StageRunner::resolve_owner(const std::string& spec) {
 Result<void> StageRunner::add_layer(std::vector<LayerEntry> entries, const std::string& step_text,
                                     const std::string& history) {
   normalize_entries(entries);
-  auto content = entries_digest(entries);
+  auto content = entries_digest(entries, shared_.memo);
   if (!content) return std::unexpected(content.error());
   const BuildOptions& options = *shared_.options;
   oci::Digest key = CacheKeyBuilder()
-                        .add("sigil.build.layer.v1")
+                        .add("sigil.build.layer.v2")
                         .add(result_.chain.str())
                         .add(content->str())
                         .add(compression_name(options.layer.compression))

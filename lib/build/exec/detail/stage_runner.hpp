@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "build/cache/checksum_memo.hpp"
 #include "build/cache/local_cache.hpp"
 #include "build/context/build_context.hpp"
 #include "build/dockerfile/dockerfile.hpp"
@@ -62,6 +63,7 @@ struct BuildShared {
   std::map<std::string, BuildContext> directory_contexts;  ///< --build-context name=DIR
   BaseResolver* resolver = nullptr;
   const LocalCache* cache = nullptr;
+  ChecksumMemo* memo = nullptr;  ///< content digests of files, by stat (see checksum_memo.hpp)
   std::map<oci::Digest, RemoteRecord> remote;
   std::filesystem::path scratch;  ///< temp dir for extracted files
   std::mutex mutex;               ///< guards events, used_keys, scratch_counter
@@ -124,7 +126,9 @@ class StageRunner {
   std::vector<std::unique_ptr<StageResult>> images_;  ///< COPY --from images, kept alive
 };
 
-/// Hashes what a cache key must cover of an entry list (paths, metadata, bytes; never mtimes).
-[[nodiscard]] Result<oci::Digest> entries_digest(const std::vector<LayerEntry>& entries);
+/// Hashes what a cache key must cover of an entry list (paths, metadata, and the sha256 of each
+/// file's bytes; never mtimes). File digests come from `memo` when given (unchanged files are
+/// not read again), else every file is read.
+[[nodiscard]] Result<oci::Digest> entries_digest(const std::vector<LayerEntry>& entries, ChecksumMemo* memo = nullptr);
 
 }  // namespace sigil::build::detail
