@@ -88,7 +88,7 @@ bool SigstoreMock::skips_forbidden() {
   return fs::exists(fs::path(SIGIL_SOURCE_DIR) / "../shared");
 }
 
-SigstoreMock::SigstoreMock() {
+SigstoreMock::SigstoreMock(const SigstoreMockOptions& options) {
   if (auto missing = missing_reason()) {
     failure_ = *missing;
     return;
@@ -120,8 +120,12 @@ SigstoreMock::SigstoreMock() {
   std::vector<char*> envp;
   for (auto& e : env_strings) envp.push_back(e.data());
   envp.push_back(nullptr);
+  const std::string clock_offset = std::to_string(options.fulcio_clock_offset.count());
   std::vector<const char*> argv = {node_path.c_str(), script.c_str(), "--trusted-root", root.c_str(),
-                                   "--signing-config", config.c_str(), nullptr};
+                                   "--signing-config", config.c_str()};
+  if (options.fulcio_clock_offset.count() != 0) argv.insert(argv.end(), {"--fulcio-clock-offset", clock_offset.c_str()});
+  if (!options.embed_scts) argv.push_back("--fulcio-no-sct");
+  argv.push_back(nullptr);
 
   const pid_t parent = ::getpid();
   const pid_t pid = ::fork();

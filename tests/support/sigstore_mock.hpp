@@ -36,6 +36,15 @@ struct TokenClaims {
 /// token without verifying any signature (as every Sigstore client does; Fulcio is the verifier).
 [[nodiscard]] std::string mint_identity_token(const TokenClaims& claims = {});
 
+/// How the mock's Fulcio misbehaves, for failure tests; the defaults are a well-behaved Sigstore.
+struct SigstoreMockOptions {
+  /// Certificates are issued as if Fulcio's clock were this far off (negative: a certificate that
+  /// expired before Rekor logs the signature). The trusted root is unchanged.
+  std::chrono::seconds fulcio_clock_offset{0};
+  /// false: certificates carry no embedded SCT (the CA has no CT log); the trusted root still lists it.
+  bool embed_scts = true;
+};
+
 class SigstoreMock {
  public:
   /// Why the mock cannot run here (pinned node or @sigstore/mock missing), or nullopt.
@@ -48,7 +57,8 @@ class SigstoreMock {
 
   /// Starts the server and waits (up to 30 s) for its port line. Check running(). The server dies
   /// with this process (PR_SET_PDEATHSIG) and when its stdin (held here) closes.
-  SigstoreMock();
+  SigstoreMock() : SigstoreMock(SigstoreMockOptions{}) {}
+  explicit SigstoreMock(const SigstoreMockOptions& options);
   ~SigstoreMock();
   SigstoreMock(const SigstoreMock&) = delete;
   SigstoreMock& operator=(const SigstoreMock&) = delete;

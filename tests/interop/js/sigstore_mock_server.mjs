@@ -3,6 +3,12 @@
 // plain node HTTP server on 127.0.0.1 on a free port. Used by tests/support/sigstore_mock.cpp.
 //
 //   node sigstore_mock_server.mjs --trusted-root FILE [--signing-config FILE]
+//                                 [--fulcio-clock-offset SECONDS] [--fulcio-no-sct]
+//
+// For failure tests, Fulcio can misbehave: --fulcio-clock-offset issues certificates as if its
+// clock were SECONDS off (negative: certificates that expired before Rekor logs their use), and
+// --fulcio-no-sct issues them without the embedded SCT (its CA gets no CT log). The trusted root
+// is the same either way.
 //
 // Prints one line "port N" on stdout once it listens, then serves until stdin closes or SIGTERM.
 // FILE receives the trusted_root.json of this instance (Fulcio CA, Rekor log key, CT log key, TSA
@@ -34,17 +40,27 @@ const asn1js = require('asn1js');
 const pkijs = require('pkijs');
 
 function usage(message) {
-  console.error(`sigstore_mock_server: ${message}\nusage: node sigstore_mock_server.mjs --trusted-root FILE [--signing-config FILE]`);
+  console.error(`sigstore_mock_server: ${message}\nusage: node sigstore_mock_server.mjs --trusted-root FILE ` +
+    '[--signing-config FILE] [--fulcio-clock-offset SECONDS] [--fulcio-no-sct]');
   process.exit(2);
 }
 
 const args = process.argv.slice(2);
 const options = {};
 for (let i = 0; i < args.length; i += 2) {
-  if (!['--trusted-root', '--signing-config'].includes(args[i]) || args[i + 1] === undefined) usage(`bad argument ${args[i]}`);
+  if (args[i] === '--fulcio-no-sct') {
+    options['fulcio-no-sct'] = true;
+    i -= 1;
+    continue;
+  }
+  if (!['--trusted-root', '--signing-config', '--fulcio-clock-offset'].includes(args[i]) || args[i + 1] === undefined) {
+    usage(`bad argument ${args[i]}`);
+  }
   options[args[i].slice(2)] = args[i + 1];
 }
 if (!options['trusted-root']) usage('--trusted-root is required');
+const fulcioClockOffset = Number(options['fulcio-clock-offset'] ?? 0);
+if (!Number.isInteger(fulcioClockOffset)) usage('--fulcio-clock-offset takes whole seconds');
 
 // RFC 3161 nonces are up to 64 bits or more; the mock builds the TSTInfo nonce with
 // new asn1js.Integer({ value }), which only takes JS numbers. Let it take a BigInt too, encoded as
@@ -159,7 +175,9 @@ server.listen(0, '127.0.0.1', async () => {
   const base = `http://127.0.0.1:${port}`;
   const keys = () => generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
   const ctlog = await mock.initializeCTLog(keys());
-  const ca = await mock.initializeCA(keys(), ctlog);
+  const ca = await mock.initializeCA(keys(), options['fulcio-no-sct'] ? undefined : ctlog);
+  // The CA reads its clock through getCurrentTime (notBefore = now, notAfter = now + 10 min).
+  if (fulcioClockOffset !== 0) ca.getCurrentTime = () => new Date(Date.now() + fulcioClockOffset * 1000);
   const tlogKeys = keys();
   const tlog = await mock.initializeTLog(base, tlogKeys);
   const tsa = await mock.initializeTSA(keys());
