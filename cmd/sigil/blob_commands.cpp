@@ -1,14 +1,11 @@
 // sign-blob: writes a Sigstore bundle (v0.3, messageSignature) for a file, with a key or keyless.
 // Verifying is verify-blob / verify-bundle, in verify_blob_commands.cpp.
-#include <cstdio>
 #include <string>
 
 #include "cmd/sigil/blob_io.hpp"
 #include "cmd/sigil/cli.hpp"
 #include "cmd/sigil/key_files.hpp"
 #include "cmd/sigil/keyless_options.hpp"
-#include "common/file.hpp"
-#include "common/limits.hpp"
 #include "oci/digest.hpp"
 #include "sign/bundle.hpp"
 #include "sign/signer.hpp"
@@ -50,31 +47,20 @@ Result<void> run_sign_blob(Args args) {
   if (!p.count("bundle")) return std::unexpected(usage_error("sign-blob", "--bundle is required"));
   const std::string out = p["bundle"].as<std::string>();
   if (out.empty()) return std::unexpected(usage_error("sign-blob", "--bundle is empty"));
-  if (keyless) {
-    auto blob = read_blob((*files)[0]);
-    if (!blob) return std::unexpected(blob.error().with_context("read blob"));
-    auto bundle = sign_keyless(p, "sign-blob", [&](sign::Signer& signer) { return sign::sign_message_bundle(signer, *blob); });
-    if (!bundle) return std::unexpected(bundle.error());
-    if (auto written = write_file_atomic(out, sign::serialize_bundle(*bundle)); !written) {
-      return std::unexpected(written.error().with_context("write bundle"));
-    }
-    std::fprintf(stderr, "Wrote bundle to %s\n", out.c_str());
-    return {};
-  }
-
   // The blob is read before the key so a missing file asks for no password.
   auto blob = read_blob((*files)[0]);
   if (!blob) return std::unexpected(blob.error().with_context("read blob"));
+  if (keyless) {
+    auto bundle = sign_keyless(p, "sign-blob", [&](sign::Signer& signer) { return sign::sign_message_bundle(signer, *blob); });
+    if (!bundle) return std::unexpected(bundle.error());
+    return write_bundle(out, *bundle);
+  }
   auto key = load_signing_key(p["key"].as<std::string>());
   if (!key) return std::unexpected(key.error());
   sign::KeySigner signer(std::move(*key));
   auto bundle = sign::sign_message_bundle(signer, *blob);
   if (!bundle) return std::unexpected(bundle.error());
-  if (auto written = write_file_atomic(out, sign::serialize_bundle(*bundle)); !written) {
-    return std::unexpected(written.error().with_context("write bundle"));
-  }
-  std::fprintf(stderr, "Wrote bundle to %s\n", out.c_str());
-  return {};
+  return write_bundle(out, *bundle);
 }
 
 }  // namespace

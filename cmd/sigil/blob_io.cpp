@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <filesystem>
 #include <system_error>
 
@@ -57,6 +58,14 @@ Result<sign::Bundle> read_bundle(const std::string& path) {
   auto bundle = sign::parse_bundle(*text);
   if (!bundle) return std::unexpected(bundle.error().with_context(path));
   return bundle;
+}
+
+Result<void> write_bundle(const std::string& path, const sign::Bundle& bundle) {
+  if (auto written = write_file_atomic(path, sign::serialize_bundle(bundle)); !written) {
+    return std::unexpected(written.error().with_context("write bundle"));
+  }
+  std::fprintf(stderr, "Wrote bundle to %s\n", path.c_str());
+  return {};
 }
 
 std::optional<oci::Digest> as_digest(const std::string& text) {

@@ -1,5 +1,6 @@
 // Reading what the blob commands sign and verify: files (bounded in memory, or streamed through a
-// hasher), bundles, and the conformance protocol's "sha256:HEX instead of a file" convention.
+// hasher), bundles, and the conformance protocol's "sha256:HEX instead of a file" convention; and
+// writing the bundles they produce.
 #pragma once
 
 #include <cstdint>
@@ -24,6 +25,9 @@ inline constexpr std::uint64_t kMaxBlobInMemoryBytes = 1024ull * 1024 * 1024;
 
 /// A bundle file, parsed.
 [[nodiscard]] Result<sign::Bundle> read_bundle(const std::string& path);
+
+/// Writes the serialized bundle to `path` atomically and tells stderr where it went.
+[[nodiscard]] Result<void> write_bundle(const std::string& path, const sign::Bundle& bundle);
 
 /// "sha256:" + 64 hex that is not a path on disk is a digest; anything else is a file.
 [[nodiscard]] std::optional<oci::Digest> as_digest(const std::string& text);

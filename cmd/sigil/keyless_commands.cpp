@@ -3,11 +3,10 @@
 //                     [--signing-config F] FILE
 // A file becomes a messageSignature bundle (hashedrekord entry); with --in-toto the file is an
 // in-toto statement signed into a DSSE envelope (dsse entry). Bundle v0.3 with the Fulcio leaf.
-#include <sys/stat.h>
-
-#include <cstdio>
+#include <cstddef>
 #include <string>
 
+#include "cmd/sigil/blob_io.hpp"
 #include "cmd/sigil/cli.hpp"
 #include "cmd/sigil/keyless_options.hpp"
 #include "common/file.hpp"
@@ -16,19 +15,7 @@
 namespace sigil::cli {
 namespace {
 
-constexpr std::uint64_t kMaxArtifactBytes = 1024ull * 1024 * 1024;
 constexpr std::size_t kMaxTrustedRootBytes = 32 * 1024 * 1024;
-
-Result<std::string> read_artifact(const std::string& path) {
-  struct stat info {};
-  if (::stat(path.c_str(), &info) != 0) return std::unexpected(errno_error(ErrorCategory::input, path, errno));
-  if (!S_ISREG(info.st_mode)) return fail(ErrorCategory::input, path + ": not a regular file");
-  if (static_cast<std::uint64_t>(info.st_size) > kMaxArtifactBytes) {
-    return fail(ErrorCategory::input, path + ": larger than the limit of " + std::to_string(kMaxArtifactBytes) +
-                                          " bytes for signing in memory");
-  }
-  return read_file(path, kMaxArtifactBytes);
-}
 
 Result<void> run_sign_bundle(Args args) {
   cxxopts::Options options("sigil sign-bundle",
@@ -59,7 +46,7 @@ Result<void> run_sign_bundle(Args args) {
     if (!root) return std::unexpected(root.error().with_context("read trusted root"));
   }
 
-  auto artifact = read_artifact((*files)[0]);
+  auto artifact = read_blob((*files)[0]);
   if (!artifact) return std::unexpected(artifact.error().with_context("read artifact"));
   const bool in_toto = p.count("in-toto") > 0;
   if (in_toto) {
@@ -71,11 +58,7 @@ Result<void> run_sign_bundle(Args args) {
                    : sign::sign_message_bundle(signer, *artifact);
   });
   if (!bundle) return std::unexpected(bundle.error());
-  if (auto written = write_file_atomic(out, sign::serialize_bundle(*bundle)); !written) {
-    return std::unexpected(written.error().with_context("write bundle"));
-  }
-  std::fprintf(stderr, "Wrote bundle to %s\n", out.c_str());
-  return {};
+  return write_bundle(out, *bundle);
 }
 
 }  // namespace
