@@ -37,8 +37,12 @@ std::string percent_encode(std::string_view text) {
 // layouts keep their pinned oci: reference, URLs their text.
 provenance::ResourceDescriptor dependency(const build::ResolvedInput& input, const oci::Platform& platform) {
   provenance::ResourceDescriptor d;
-  d.digest[std::string(oci::algorithm_name(input.digest.algorithm()))] = input.digest.hex();
   d.uri = input.uri;
+  if (input.kind == build::ResolvedInput::Kind::git) {  // BuildKit records a git source's commit as sha1
+    d.digest["sha1"] = input.commit;
+    return d;
+  }
+  d.digest[std::string(oci::algorithm_name(input.digest.algorithm()))] = input.digest.hex();
   if (input.kind == build::ResolvedInput::Kind::image) {
     auto ref = oci::Reference::parse(input.name);
     if (ref && ref->transport == oci::Transport::registry) {

@@ -66,12 +66,13 @@ struct BuildOptions {
 
 /// Something from outside the context a build pulled in, for provenance.
 struct ResolvedInput {
-  enum class Kind { image, url };
+  enum class Kind { image, url, git };
   Kind kind = Kind::image;
-  std::string name;    ///< as written: "alpine:3.20", "oci:base:1", "https://example.com/a.tgz"
+  std::string name;    ///< as written: "alpine:3.20", "oci:base:1", "https://example.com/a.tgz", "git://h/r.git#v1"
   std::string uri;     ///< pinned: the image reference with the digest it resolved to, or the URL
   oci::Digest digest;  ///< image: the digest the name resolved to (index or manifest); url: sha256 of the bytes
   std::string stage;   ///< the stage that used it first
+  std::string commit;  ///< git: the commit's sha1 (40 hex; `digest` is then empty)
 
   friend bool operator==(const ResolvedInput&, const ResolvedInput&) = default;
 };

@@ -3,6 +3,7 @@
 #include <fnmatch.h>
 
 #include "build/context/dockerignore.hpp"
+#include "build/exec/detail/git_source.hpp"
 #include "build/exec/detail/stage_runner.hpp"
 #include "build/layer/archive_reader.hpp"
 #include "common/file.hpp"
@@ -24,6 +25,7 @@ struct CopySpec {
   std::vector<std::string> excludes;
   bool parents = false;
   bool link = false;
+  bool keep_git_dir = false;
 };
 
 bool has_wildcard(std::string_view s) { return s.find_first_of("*?[") != std::string_view::npos; }
@@ -136,6 +138,7 @@ Result<void> StageRunner::apply_copy(const dockerfile::Instruction& inst) {
     spec.checksum = a.checksum;
     spec.excludes = a.excludes;
     spec.link = a.link;
+    spec.keep_git_dir = a.keep_git_dir;
   }
   const char* keyword = spec.is_add ? "ADD" : "COPY";
   for (auto* field : {&spec.dest, &spec.chown, &spec.chmod, &spec.checksum}) {
@@ -163,11 +166,12 @@ Result<void> StageRunner::apply_copy(const dockerfile::Instruction& inst) {
                                                    " with more than one source file, the destination must be a directory and end with a /"});
   }
   bool is_url = false;
+  bool is_git = spec.sources.size() == 1 && parse_git_source(spec.sources[0]);
   for (const auto& s : spec.sources) is_url = is_url || s.starts_with("http://") || s.starts_with("https://");
-  if (!spec.checksum.empty() && (!is_url || spec.sources.size() != 1)) {
-    return located(Error{ErrorCategory::input, "checksum can't be specified for non-HTTP(S) sources"});
+  if (!spec.checksum.empty() && ((!is_url && !is_git) || spec.sources.size() != 1)) {
+    return located(Error{ErrorCategory::input, "checksum requires HTTP(S) or Git sources"});
   }
-  if (!spec.checksum.empty() && !oci::Digest::parse(spec.checksum)) {
+  if (!spec.checksum.empty() && !is_git && !oci::Digest::parse(spec.checksum)) {
     return located(Error{ErrorCategory::input, "invalid --checksum \"" + spec.checksum + "\": expected sha256:<64 hex>"});
   }
 
@@ -240,6 +244,24 @@ Result<void> StageRunner::apply_copy(const dockerfile::Instruction& inst) {
   auto scratch = shared_.new_scratch_dir();
   if (!scratch) return located(scratch.error());
   for (const auto& src : spec.sources) {
+    if (auto git = parse_git_source(src)) {  // before plain URLs: "https://h/r.git" is a repository
+      if (!spec.is_add) return located(Error{ErrorCategory::input, "source can't be a git ref for COPY"});
+      auto dir = shared_.new_scratch_dir();
+      if (!dir) return located(dir.error());
+      auto got = fetch_git_source(src, *git, GitFetchOptions{spec.keep_git_dir, spec.checksum, spec.excludes}, *dir);
+      if (!got) return located(got.error());
+      ResolvedInput input;
+      input.kind = ResolvedInput::Kind::git;
+      input.name = src;
+      input.uri = got->uri;
+      input.stage = stage_name_;
+      input.commit = got->commit;
+      if (std::find(result_.inputs.begin(), result_.inputs.end(), input) == result_.inputs.end()) {
+        result_.inputs.push_back(std::move(input));
+      }
+      collected.push_back(std::move(got->source));
+      continue;
+    }
     if (src.starts_with("http://") || src.starts_with("https://")) {
       if (!spec.is_add) return located(Error{ErrorCategory::input, "source can't be a URL for COPY"});
       if (spec.checksum.empty()) {
