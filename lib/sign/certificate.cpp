@@ -140,7 +140,7 @@ Result<void> read_extensions(X509* cert, CertificateFacts& facts) {
 }  // namespace
 
 Result<CertificateFacts> certificate_facts(std::string_view leaf_der) {
-  auto cert = detail::parse_certificate_der(leaf_der, "certificate");
+  auto cert = detail::shared_certificate_der(leaf_der, "certificate");
   if (!cert) return std::unexpected(cert.error());
   CertificateFacts facts;
   if (auto san = read_san(cert->get(), facts); !san) return std::unexpected(san.error());
@@ -155,7 +155,7 @@ Result<CertificateFacts> certificate_facts(std::string_view leaf_der) {
 }
 
 Result<PublicKey> certificate_public_key(std::string_view leaf_der) {
-  auto cert = detail::parse_certificate_der(leaf_der, "certificate");
+  auto cert = detail::shared_certificate_der(leaf_der, "certificate");
   if (!cert) return std::unexpected(cert.error());
   PkeyPtr pkey(X509_get_pubkey(cert->get()));
   if (!pkey) {

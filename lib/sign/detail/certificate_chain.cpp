@@ -43,7 +43,7 @@ Attempt try_authority(X509* leaf, const CertificateAuthority& ca, SigstoreTime a
   if (ca.chain_der.empty()) return attempt;
   std::vector<X509Ptr> certs;
   for (const auto& der : ca.chain_der) {
-    auto cert = detail::parse_certificate_der(der, "trusted root certificate");
+    auto cert = detail::shared_certificate_der(der, "trusted root certificate");
     if (!cert) return attempt;
     certs.push_back(std::move(*cert));
   }
@@ -99,7 +99,7 @@ Attempt try_authority(X509* leaf, const CertificateAuthority& ca, SigstoreTime a
 
 Result<std::vector<std::string>> verify_certificate_chain(std::string_view leaf_der, const TrustedRoot& root,
                                                           SigstoreTime at) {
-  auto leaf = detail::parse_certificate_der(leaf_der, "certificate");
+  auto leaf = detail::shared_certificate_der(leaf_der, "certificate");
   if (!leaf) return std::unexpected(leaf.error());
   bool wrong_time = false;
   std::vector<std::string> chain;

@@ -4,10 +4,12 @@
 #include "sign/detail/certificate_x509.hpp"
 
 #include <openssl/asn1.h>
+#include <openssl/x509v3.h>
 
 #include <ctime>
 
 #include "sign/detail/key_pem.hpp"
+#include "sign/detail/shared_cache.hpp"
 #include "sign/detail/trusted_root_time.hpp"
 
 namespace sigil::sign::detail {
@@ -21,6 +23,22 @@ Result<X509Ptr> parse_certificate_der(std::string_view der, std::string_view wha
     return fail(ErrorCategory::input, std::string(what) + ": not a DER X.509 certificate");
   }
   return cert;
+}
+
+Result<X509Ptr> shared_certificate_der(std::string_view der, std::string_view what) {
+  // 64 certificates: every trusted root in use plus the leaves of the bundles in flight.
+  static SharedCache<X509> cache(64);
+  auto shared = cache.get(std::string(der), [&]() -> Result<std::shared_ptr<X509>> {
+    auto cert = parse_certificate_der(der, what);
+    if (!cert) return std::unexpected(cert.error());
+    // Cache OpenSSL's extension flags now, while the certificate is still private to this thread.
+    X509_check_purpose(cert->get(), -1, 0);
+    clear_openssl_errors();
+    return std::shared_ptr<X509>(cert->release(), X509_free);
+  });
+  if (!shared) return std::unexpected(shared.error());
+  if (X509_up_ref(shared->get()) != 1) return fail(ErrorCategory::internal, std::string(what) + ": out of memory");
+  return X509Ptr(shared->get());
 }
 
 std::string certificate_der(X509* cert) {

@@ -16,6 +16,11 @@ namespace sigil::sign::detail {
 /// certificate".
 [[nodiscard]] Result<X509Ptr> parse_certificate_der(std::string_view der, std::string_view what);
 
+/// parse_certificate_der through a small process-wide cache keyed by the DER (see shared_cache.hpp):
+/// the returned pointer holds its own reference to a shared, never-modified certificate. For
+/// trusted-root certificates and for a leaf that one verification reads several times.
+[[nodiscard]] Result<X509Ptr> shared_certificate_der(std::string_view der, std::string_view what);
+
 /// The DER encoding of `cert`; "" when OpenSSL cannot encode it.
 [[nodiscard]] std::string certificate_der(X509* cert);
 

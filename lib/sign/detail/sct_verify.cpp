@@ -8,6 +8,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <memory>
@@ -17,6 +18,7 @@
 #include "sign/certificate.hpp"
 #include "sign/detail/certificate_x509.hpp"
 #include "sign/detail/key_pem.hpp"
+#include "sign/detail/shared_cache.hpp"
 
 namespace sigil::sign {
 namespace {
@@ -26,16 +28,24 @@ using CtlogPtr = std::unique_ptr<CTLOG, sigil::detail::OpensslDeleter<CTLOG_free
 using PolicyCtxPtr = std::unique_ptr<CT_POLICY_EVAL_CTX, sigil::detail::OpensslDeleter<CT_POLICY_EVAL_CTX_free>>;
 using SctListPtr = std::unique_ptr<STACK_OF(SCT), sigil::detail::OpensslDeleter<SCT_LIST_free>>;
 
-// A trusted CT log with the RFC 6962 log id OpenSSL computes for its key (SHA-256 of the SPKI),
-// which is the id the SCTs carry and the store is searched by.
-struct KnownLog {
-  const TransparencyLog* log;
-  std::string id;
+// The trusted root's CT logs as OpenSSL objects: the store, and the RFC 6962 log id OpenSSL
+// computes for each key (SHA-256 of the SPKI, the id SCTs carry), by index into root.ctlogs ("" for
+// a log whose key did not load). Built once per distinct set of keys (see shared_cache.hpp).
+struct CtLogs {
+  CtlogStorePtr store;
+  std::vector<std::string> ids;
 };
 
-std::vector<KnownLog> known_logs(const TrustedRoot& root) {
-  std::vector<KnownLog> out;
+// The log's SPKI: as the trusted root gave it (always SPKI once parsed), else from its key.
+std::string spki(const TransparencyLog& log) {
+  if (!log.public_key) return {};
+  return log.public_key_der.empty() ? log.public_key->to_der() : log.public_key_der;
+}
+
+std::vector<std::string> log_ids(const TrustedRoot& root) {
+  std::vector<std::string> ids;
   for (const auto& log : root.ctlogs) {
+    ids.emplace_back();
     if (!log.public_key || EVP_PKEY_up_ref(log.public_key->get()) != 1) continue;
     CtlogPtr ctlog(CTLOG_new(log.public_key->get(), log.base_url.c_str()));  // owns the reference
     if (!ctlog) {
@@ -45,20 +55,21 @@ std::vector<KnownLog> known_logs(const TrustedRoot& root) {
     const std::uint8_t* id = nullptr;
     std::size_t id_len = 0;
     CTLOG_get0_log_id(ctlog.get(), &id, &id_len);
-    out.push_back({&log, std::string(reinterpret_cast<const char*>(id), id_len)});
+    ids.back().assign(reinterpret_cast<const char*>(id), id_len);
   }
   sigil::sign::detail::clear_openssl_errors();
-  return out;
+  return ids;
 }
 
 // OpenSSL's log list format (ct_log_list.cnf): section names and base64 SPKI keys only, so no
 // character of the trusted root reaches the config parser's variable or quote syntax.
-std::string log_list(const std::vector<KnownLog>& logs) {
+std::string log_list(const TrustedRoot& root, const std::vector<std::string>& ids) {
   std::string names, sections;
-  for (std::size_t i = 0; i < logs.size(); ++i) {
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    if (ids[i].empty()) continue;
     const std::string name = "log" + std::to_string(i);
-    names += (i == 0 ? "" : ",") + name;
-    sections += "[" + name + "]\ndescription = " + name + "\nkey = " + base64_encode(logs[i].log->public_key->to_der()) + "\n";
+    names += (names.empty() ? "" : ",") + name;
+    sections += "[" + name + "]\ndescription = " + name + "\nkey = " + base64_encode(spki(root.ctlogs[i])) + "\n";
   }
   return "enabled_logs = " + names + "\n" + sections;
 }
@@ -88,12 +99,30 @@ Result<CtlogStorePtr> load_store(const std::string& list) {
   return store;
 }
 
+// The CT logs of `root`, from the cache when the same keys were loaded before; nullptr-free.
+Result<std::shared_ptr<CtLogs>> ct_logs(const TrustedRoot& root) {
+  static detail::SharedCache<CtLogs> cache(8);
+  std::string key;
+  for (const auto& log : root.ctlogs) {
+    const std::string der = spki(log);
+    key += std::to_string(der.size()) + ":" + der;
+  }
+  return cache.get(key, [&]() -> Result<std::shared_ptr<CtLogs>> {
+    auto logs = std::make_shared<CtLogs>();
+    logs->ids = log_ids(root);
+    auto store = load_store(log_list(root, logs->ids));
+    if (!store) return std::unexpected(store.error());
+    logs->store = std::move(*store);
+    return logs;
+  });
+}
+
 }  // namespace
 
 Result<void> verify_embedded_scts(std::string_view leaf_der, std::string_view issuer_der, const TrustedRoot& root) {
-  auto leaf = detail::parse_certificate_der(leaf_der, "certificate");
+  auto leaf = detail::shared_certificate_der(leaf_der, "certificate");
   if (!leaf) return std::unexpected(leaf.error());
-  auto issuer = detail::parse_certificate_der(issuer_der, "issuing certificate");
+  auto issuer = detail::shared_certificate_der(issuer_der, "issuing certificate");
   if (!issuer) return std::unexpected(issuer.error());
   int critical = 0;
   SctListPtr scts(static_cast<STACK_OF(SCT)*>(X509_get_ext_d2i(leaf->get(), NID_ct_precert_scts, &critical, nullptr)));
@@ -104,10 +133,12 @@ Result<void> verify_embedded_scts(std::string_view leaf_der, std::string_view is
   }
   if (sk_SCT_num(scts.get()) == 0) return fail(ErrorCategory::denied, "certificate: no embedded SCT");
 
-  const std::vector<KnownLog> logs = known_logs(root);
-  if (logs.empty()) return fail(ErrorCategory::denied, "certificate: no SCT verifies with a trusted CT log");
-  auto store = load_store(log_list(logs));
-  if (!store) return std::unexpected(store.error());
+  auto logs = ct_logs(root);
+  if (!logs) return std::unexpected(logs.error());
+  const std::vector<std::string>& ids = (*logs)->ids;
+  if (std::all_of(ids.begin(), ids.end(), [](const std::string& id) { return id.empty(); })) {
+    return fail(ErrorCategory::denied, "certificate: no SCT verifies with a trusted CT log");
+  }
 
   PolicyCtxPtr policy(CT_POLICY_EVAL_CTX_new());
   if (!policy || CT_POLICY_EVAL_CTX_set1_cert(policy.get(), leaf->get()) != 1 ||
@@ -115,7 +146,7 @@ Result<void> verify_embedded_scts(std::string_view leaf_der, std::string_view is
     detail::clear_openssl_errors();
     return fail(ErrorCategory::internal, "SCT check: out of memory");
   }
-  CT_POLICY_EVAL_CTX_set_shared_CTLOG_STORE(policy.get(), store->get());
+  CT_POLICY_EVAL_CTX_set_shared_CTLOG_STORE(policy.get(), (*logs)->store.get());
   // SCTs from the future are refused; the reference is the clock now, as for any other verifier.
   const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
       std::chrono::system_clock::now().time_since_epoch());
@@ -130,8 +161,8 @@ Result<void> verify_embedded_scts(std::string_view leaf_der, std::string_view is
     const SigstoreTime when{std::chrono::duration_cast<std::chrono::seconds>(
         std::chrono::milliseconds(static_cast<std::int64_t>(SCT_get_timestamp(sct))))};
     // One SCT from a log trusted at the SCT's time suffices (sigstore-go's threshold of 1).
-    for (const auto& known : logs) {
-      if (known.id == sct_log && known.log->valid_for.contains(when)) {
+    for (std::size_t l = 0; l < ids.size(); ++l) {
+      if (!ids[l].empty() && ids[l] == sct_log && root.ctlogs[l].valid_for.contains(when)) {
         detail::clear_openssl_errors();
         return {};
       }

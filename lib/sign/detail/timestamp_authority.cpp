@@ -1,5 +1,7 @@
 #include "sign/detail/timestamp_authority.hpp"
 
+#include "sign/detail/certificate_x509.hpp"
+
 #include <openssl/err.h>
 #include <openssl/x509_vfy.h>
 
@@ -40,13 +42,9 @@ std::string openssl_reason() {
 Result<std::vector<X509Ptr>> load_chain(const CertificateAuthority& authority) {
   std::vector<X509Ptr> chain;
   for (const auto& der : authority.chain_der) {
-    const auto* p = reinterpret_cast<const unsigned char*>(der.data());
-    X509Ptr cert(d2i_X509(nullptr, &p, static_cast<long>(der.size())));
-    ERR_clear_error();
-    if (!cert || p != reinterpret_cast<const unsigned char*>(der.data()) + der.size()) {
-      return fail(ErrorCategory::input, "authority " + authority.uri + ": a certificate does not load");
-    }
-    chain.push_back(std::move(cert));
+    auto cert = shared_certificate_der(der, "certificate");
+    if (!cert) return fail(ErrorCategory::input, "authority " + authority.uri + ": a certificate does not load");
+    chain.push_back(std::move(*cert));
   }
   if (chain.empty()) return fail(ErrorCategory::input, "authority " + authority.uri + " has no certificates");
   return chain;
@@ -115,24 +113,31 @@ AuthorityCheck check_authority(const TimestampToken& token, const CertificateAut
   // The anchor need not be self-signed: what the trusted root lists last is trusted as is.
   X509_VERIFY_PARAM_set_flags(param, X509_V_FLAG_PARTIAL_CHAIN);
 
-  StoreCtxPtr ctx(X509_STORE_CTX_new());
-  if (!ctx || X509_STORE_CTX_init(ctx.get(), store.get(), signer, untrusted.get()) != 1) {
-    ERR_clear_error();
-    return {AuthorityOutcome::untrusted, "out of memory"};
-  }
-  X509_STORE_CTX_set_purpose(ctx.get(), X509_PURPOSE_TIMESTAMP_SIGN);
-  const int path_ok = X509_verify_cert(ctx.get());
-  ERR_clear_error();
-  if (path_ok != 1) return chain_failure(ctx.get());
-
-  // The CMS signature, its signed attributes and the ESS signing-certificate binding: OpenSSL's
-  // own check, on the same store (it rebuilds the same path).
+  // The CMS signature, its signed attributes, the ESS signing-certificate binding and the path:
+  // OpenSSL's own check. It builds the path with the same store, purpose (timeStamping) and
+  // candidates (the authority's certificates, then the token's) as the diagnosis below, so the
+  // path is built twice only when something is wrong.
   X509* verified_signer = nullptr;
   const int signature_ok =
       TS_RESP_verify_signature(token.pkcs7.get(), authority_certs.get(), store.get(), &verified_signer);
   X509_free(verified_signer);
-  if (signature_ok != 1) return {AuthorityOutcome::bad_signature, openssl_reason()};
   ERR_clear_error();
+  if (signature_ok != 1) {
+    StoreCtxPtr ctx(X509_STORE_CTX_new());
+    if (!ctx || X509_STORE_CTX_init(ctx.get(), store.get(), signer, untrusted.get()) != 1) {
+      ERR_clear_error();
+      return {AuthorityOutcome::untrusted, "out of memory"};
+    }
+    X509_STORE_CTX_set_purpose(ctx.get(), X509_PURPOSE_TIMESTAMP_SIGN);
+    const int path_ok = X509_verify_cert(ctx.get());
+    ERR_clear_error();
+    if (path_ok != 1) return chain_failure(ctx.get());
+    // The path holds: the signature (or its signed attributes) is what failed. Ask again for the reason.
+    verified_signer = nullptr;
+    TS_RESP_verify_signature(token.pkcs7.get(), authority_certs.get(), store.get(), &verified_signer);
+    X509_free(verified_signer);
+    return {AuthorityOutcome::bad_signature, openssl_reason()};
+  }
 
   // validFor is a closed interval; a fractional genTime at the end second lies after the end.
   const bool after_end_fraction = token.gen_time_fraction && authority.valid_for.end &&
