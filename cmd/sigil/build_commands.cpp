@@ -151,6 +151,7 @@ Result<void> run_build(Args args) {
       ("provenance", "Attach SLSA v1 provenance: min, max (adds build args, secret ids, stages, layer map) or none", cxxopts::value<std::string>()->default_value("min"), "MODE")
       ("sign-key", "Sign the image, its SBOMs and its provenance with this private key (password from SIGIL_PASSWORD/COSIGN_PASSWORD)", cxxopts::value<std::string>(), "FILE")
       ("sign-keyless", "Sign the image, its SBOMs and its provenance keyless: OIDC identity -> Fulcio certificate, each logged in Rekor (see the Keyless options)")
+      ("keyless", "Same as --sign-keyless (the spelling of sign, attest and sign-blob)")
       ("builder-id", "builder.id of the provenance (default: detected from the CI environment)", cxxopts::value<std::string>(), "URI");
   add_keyless_options(options);
   add_global_options(options);
@@ -264,7 +265,7 @@ Result<void> run_build(Args args) {
       return std::unexpected(usage_error("build", "--output \"" + spec + "\": supported: type=oci,dest=FILE.tar and type=registry"));
     }
   }
-  auto keyless = keyless_requested(p, "build", "sign-key", "sign-keyless");
+  auto keyless = keyless_requested(p, "build", "sign-key", p.count("keyless") ? "keyless" : "sign-keyless");
   if (!keyless) return std::unexpected(keyless.error());
   if (strings("tag").empty() && (!pipeline.sbom_formats.empty() || p.count("sign-key") || *keyless)) {
     return std::unexpected(

@@ -1,4 +1,4 @@
-// --keyless for sigil sign, attest, sbom --attest and build (--sign-keyless), against the local
+// --keyless for sigil sign, attest, sbom --attest and build (--keyless or --sign-keyless), against the local
 // Sigstore of @sigstore/mock (tests/support/sigstore_mock.hpp): what sigil signs keyless verifies
 // with the signer's identity and the mock's trusted root, and not with another identity; each
 // bundle has its own Rekor entry; --key and --keyless exclude each other; a dead Rekor is exit 3
@@ -165,7 +165,7 @@ TEST_F(KeylessSignE2e, BuildSignsImageAndProvenance) {
   const fs::path out = dir_.path() / "built";
   auto built = run({"build", "--cache-dir", (dir_.path() / "cache").string(), "--progress", "plain", "-t",
                     "oci:" + out.string() + ":v1", "--sbom", "cyclonedx", context.string()},
-                   keyless("--sign-keyless"));
+                   keyless("--keyless"));  // the spelling; --sign-keyless is the same flag
   ASSERT_EQ(built.exit_code, 0) << built.describe();
   const std::string ref = "oci:" + out.string() + ":v1";
   auto ok = verify("verify", ref);
@@ -190,6 +190,10 @@ TEST_F(KeylessSignE2e, KeyAndKeylessExcludeEachOther) {
                     dir_.path().string()},
                    keyless("--sign-keyless")),
                "--sign-key and --sign-keyless exclude each other");
+  expect_usage(run({"build", "-t", "oci:" + (dir_.path() / "b").string() + ":v1", "--sign-key", "cosign.key",
+                    dir_.path().string()},
+                   keyless("--keyless")),
+               "--sign-key and --keyless exclude each other");
   // Keyless options without --keyless, and the legacy tag (key signatures only).
   expect_usage(run({"sign", ref_, "--key", "cosign.key", "--identity-token", "t"}, {}), "need --keyless");
   expect_usage(run({"sign", ref_, "--legacy-tag"}, keyless()), "--legacy-tag");
