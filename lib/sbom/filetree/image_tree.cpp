@@ -211,7 +211,7 @@ void ImageTree::walk(const std::function<void(const std::string&, const Entry&)>
   }
 }
 
-Result<FileHashes> ImageTree::hash_resolved(const std::string& path, std::size_t max_bytes) const {
+Result<const ImageTree::Node*> ImageTree::resolve_file(const std::string& path, std::size_t max_bytes) const {
   auto it = nodes_.find(normalize_tree_path(path));
   if (it == nodes_.end()) return fail(ErrorCategory::input, path + ": no such file");
   const Node* node = &it->second;
@@ -224,41 +224,14 @@ Result<FileHashes> ImageTree::hash_resolved(const std::string& path, std::size_t
   if (node->entry.size > max_bytes) {
     return fail(ErrorCategory::input, path + ": larger than " + std::to_string(max_bytes) + " bytes");
   }
-  if (node->hashes) return *node->hashes;
-  if (node->content && !node->excerpt) return detail::hash_bytes(*node->content);
-  // Neither digests nor the whole content kept: stream its layer again up to that entry.
-  std::optional<FileHashes> found;
-  std::uint64_t want = node->ordinal;
-  auto on_entry = [&](const detail::TarEntry& e, const detail::ReadData& read) -> Result<bool> {
-    if (e.ordinal != want) return true;
-    auto data = read(max_bytes);
-    if (!data) return std::unexpected(data.error());
-    found = detail::hash_bytes(*data);
-    return false;
-  };
-  auto streamed = detail::stream_layer(*store_, info_.layers[static_cast<std::size_t>(node->layer)], on_entry);
-  if (!streamed) return std::unexpected(streamed.error().with_context(path));
-  if (!found) return fail(ErrorCategory::internal, path + ": entry vanished from its layer");
-  return std::move(*found);
+  return node;
 }
 
-Result<std::string> ImageTree::read_resolved(const std::string& path, std::size_t max_bytes) const {
-  auto it = nodes_.find(normalize_tree_path(path));
-  if (it == nodes_.end()) return fail(ErrorCategory::input, path + ": no such file");
-  const Node* node = &it->second;
-  if (!node->hardlink.empty()) {
-    auto t = nodes_.find(node->hardlink);
-    if (t == nodes_.end()) return fail(ErrorCategory::input, path + ": hard link to missing " + node->hardlink);
-    node = &t->second;
-  }
-  if (node->entry.kind != EntryKind::file) return fail(ErrorCategory::input, path + ": not a regular file");
-  if (node->entry.size > max_bytes) {
-    return fail(ErrorCategory::input, path + ": larger than " + std::to_string(max_bytes) + " bytes");
-  }
-  if (node->content) return *node->content;
-  // Not kept while streaming: read its layer again up to that one entry.
+// The index keeps each entry's layer and position, so one pass over that layer, stopping at the
+// entry, finds it again without anything having been extracted.
+Result<std::string> ImageTree::reread(const Node& node, const std::string& path, std::size_t max_bytes) const {
   std::optional<std::string> found;
-  std::uint64_t want = node->ordinal;
+  std::uint64_t want = node.ordinal;
   auto on_entry = [&](const detail::TarEntry& e, const detail::ReadData& read) -> Result<bool> {
     if (e.ordinal != want) return true;
     auto data = read(max_bytes);
@@ -266,10 +239,29 @@ Result<std::string> ImageTree::read_resolved(const std::string& path, std::size_
     found = std::move(*data);
     return false;
   };
-  auto streamed = detail::stream_layer(*store_, info_.layers[static_cast<std::size_t>(node->layer)], on_entry);
+  auto streamed = detail::stream_layer(*store_, info_.layers[static_cast<std::size_t>(node.layer)], on_entry);
   if (!streamed) return std::unexpected(streamed.error().with_context(path));
   if (!found) return fail(ErrorCategory::internal, path + ": entry vanished from its layer");
   return std::move(*found);
+}
+
+Result<FileHashes> ImageTree::hash_resolved(const std::string& path, std::size_t max_bytes) const {
+  auto node = resolve_file(path, max_bytes);
+  if (!node) return std::unexpected(node.error());
+  if ((*node)->hashes) return *(*node)->hashes;
+  if ((*node)->content && !(*node)->excerpt) return detail::hash_bytes(*(*node)->content);
+  // Neither digests nor the whole content kept.
+  auto data = reread(**node, path, max_bytes);
+  if (!data) return std::unexpected(data.error());
+  return detail::hash_bytes(*data);
+}
+
+Result<std::string> ImageTree::read_resolved(const std::string& path, std::size_t max_bytes) const {
+  auto node = resolve_file(path, max_bytes);
+  if (!node) return std::unexpected(node.error());
+  if ((*node)->content) return *(*node)->content;
+  // Not kept while streaming.
+  return reread(**node, path, max_bytes);
 }
 
 }  // namespace sigil::sbom

@@ -81,6 +81,10 @@ class ImageTree final : public FileTree {
                                          const std::function<void(const std::string&, const std::string&)>& problem,
                                          const Excerpt& excerpt);
   void erase_lower(const std::string& path, int layer, bool self);
+  /// The regular file at `path` (a hard link resolved to its target) of at most `max_bytes`.
+  [[nodiscard]] Result<const Node*> resolve_file(const std::string& path, std::size_t max_bytes) const;
+  /// The whole content of `node`, read by streaming its layer again up to that entry.
+  [[nodiscard]] Result<std::string> reread(const Node& node, const std::string& path, std::size_t max_bytes) const;
 
   oci::Store* store_;
   ImageInfo info_;
