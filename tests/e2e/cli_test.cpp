@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <set>
+#include <sstream>
 #include <sys/socket.h>
 #include <netinet/in.h>
 
@@ -71,6 +73,26 @@ TEST(Cli, VersionAndHelp) {
   EXPECT_EQ(copy_help.exit_code, 0) << copy_help.describe();
   EXPECT_NE(copy_help.out.find("--all-platforms"), std::string::npos);
   EXPECT_NE(copy_help.out.find("--insecure-registry"), std::string::npos);
+}
+
+// The dispatcher runs the first command of a name, so a second one of the same name would be
+// unreachable: the command table (listed by --help, one per line) must name each command once.
+TEST(Cli, CommandNamesAreUnique) {
+  auto help = run_sigil({"--help"});
+  ASSERT_EQ(help.exit_code, 0) << help.describe();
+  auto start = help.out.find("\nCommands:\n");
+  ASSERT_NE(start, std::string::npos) << help.out;
+  std::istringstream lines(help.out.substr(start + 11));
+  std::set<std::string> names;
+  std::string line;
+  while (std::getline(lines, line) && !line.empty()) {
+    std::istringstream words(line);
+    std::string name;
+    words >> name;
+    EXPECT_TRUE(names.insert(name).second) << "two commands are named \"" << name << "\"";
+  }
+  EXPECT_GT(names.size(), 20u) << help.out;
+  EXPECT_TRUE(names.contains("build") && names.contains("version")) << help.out;
 }
 
 TEST(Cli, UsageErrorsExitTwoWithAHint) {
