@@ -10,7 +10,6 @@
 #include "oci/media_types.hpp"
 #include "sign/bundle.hpp"
 #include "sign/cosign_image.hpp"
-#include "sign/detail/cosign_keyless_legacy.hpp"
 #include "sign/image_verify.hpp"
 
 namespace sigil::cli {
@@ -137,20 +136,12 @@ AttestationResult verify_legacy(const sign::LegacyLayer& layer, std::size_t inde
     r.reason = "layer is not a DSSE envelope: " + envelope.error().message;
     return r;
   }
-  if (trusted.keys.empty() && sign::detail::has_legacy_certificate(layer.layer.annotations)) {
-    auto bundle = sign::detail::legacy_keyless_bundle(layer.layer.annotations, std::move(*envelope));
-    if (!bundle) {
-      r.reason = bundle.error().message;
-      return r;
-    }
-    verify_envelope_bundle(r, *bundle, image, trusted, query);
+  auto bundle = sign::legacy_attestation_bundle(layer.layer.annotations, std::move(*envelope), trusted.keys.empty());
+  if (!bundle) {
+    r.reason = bundle.error().message;
     return r;
   }
-  sign::Bundle bundle;
-  bundle.media_type = std::string(sign::kBundleMediaTypeV03);
-  bundle.material = sign::MaterialKind::public_key;
-  bundle.content = std::move(*envelope);
-  verify_envelope_bundle(r, bundle, image, trusted, query);
+  verify_envelope_bundle(r, *bundle, image, trusted, query);
   return r;
 }
 

@@ -121,6 +121,13 @@ struct LegacyLayer {
   std::string problem;    ///< why the layer could not be read or decoded ("" when it could)
 };
 
+/// The Sigstore bundle a legacy `.att` layer's DSSE `envelope` amounts to. With `keyless` and a
+/// layer that carries cosign's certificate annotation: the bundle v0.1 its certificate, Rekor-bundle
+/// and timestamp annotations amount to (input error naming the annotation when one is malformed);
+/// otherwise a v0.3 public-key bundle holding the envelope alone, for verification with keys.
+[[nodiscard]] Result<Bundle> legacy_attestation_bundle(const oci::Annotations& annotations, Envelope envelope,
+                                                       bool keyless);
+
 /// Appends a simple-signing layer (payload + raw signature) to the `.sig` manifest of `image` in
 /// `store`, creating it when the tag does not exist; a layer with the same payload and signature is
 /// not added twice. Returns the new manifest's descriptor.

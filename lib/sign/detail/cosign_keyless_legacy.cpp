@@ -8,6 +8,7 @@
 #include "common/hex.hpp"
 #include "common/json.hpp"
 #include "oci/digest.hpp"
+#include "sign/cosign_image.hpp"
 #include "sign/detail/key_pem.hpp"
 
 namespace sigil::sign::detail {
@@ -152,3 +153,20 @@ Result<Bundle> legacy_signature_bundle(const oci::Annotations& annotations, std:
 }
 
 }  // namespace sigil::sign::detail
+
+namespace sigil::sign {
+
+// The public face of the conversion for verify-attestation's legacy `.att` layers; the key case
+// is the envelope alone, so both go through the same bundle verifier.
+Result<Bundle> legacy_attestation_bundle(const oci::Annotations& annotations, Envelope envelope, bool keyless) {
+  if (keyless && detail::has_legacy_certificate(annotations)) {
+    return detail::legacy_keyless_bundle(annotations, std::move(envelope));
+  }
+  Bundle bundle;
+  bundle.media_type = std::string(kBundleMediaTypeV03);
+  bundle.material = MaterialKind::public_key;
+  bundle.content = std::move(envelope);
+  return bundle;
+}
+
+}  // namespace sigil::sign
