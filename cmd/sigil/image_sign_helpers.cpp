@@ -78,13 +78,6 @@ Result<std::string> output_format(const cxxopts::ParseResult& parsed, std::strin
   return format;
 }
 
-Result<std::string> required_key(const cxxopts::ParseResult& parsed, std::string_view command) {
-  if (parsed.count("key") == 0) {
-    return std::unexpected(usage_error(command, "--key is required (keyless verification is not implemented yet)"));
-  }
-  return parsed["key"].as<std::string>();
-}
-
 Result<std::size_t> bounded_count(const cxxopts::ParseResult& parsed, const std::string& name,
                                   std::string_view command, std::size_t max) {
   long long value = parsed[name].as<long long>();

@@ -48,9 +48,6 @@ struct ResolvedImage {
 /// --output of the verify commands: "text" or "json"; usage error otherwise.
 [[nodiscard]] Result<std::string> output_format(const cxxopts::ParseResult& parsed, std::string_view command);
 
-/// The --key of a verify command, required until keyless verification lands; usage error without it.
-[[nodiscard]] Result<std::string> required_key(const cxxopts::ParseResult& parsed, std::string_view command);
-
 /// The verify command (verify_commands.cpp); image_sign_commands() lists it beside sign.
 [[nodiscard]] Command verify_command();
 

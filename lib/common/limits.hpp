@@ -37,8 +37,6 @@ inline constexpr std::size_t kMaxSbomFileBytes = 64 * 1024 * 1024;
 inline constexpr std::size_t kMaxSbomRpmDbBytes = 256 * 1024 * 1024;
 /// SBOM: files up to this size are kept in memory while a layer streams by, if a cataloger wants them.
 inline constexpr std::size_t kMaxSbomCachedFileBytes = 4 * 1024 * 1024;
-/// SBOM: total bytes of file contents kept in memory for catalogers while layers stream by.
-inline constexpr std::size_t kMaxSbomCacheBytes = 512 * 1024 * 1024;
 /// SBOM: largest executable a cataloger looks into for build info (Go, cargo-auditable); one at a
 /// time, and image trees keep only the sections catalogers read of it.
 inline constexpr std::size_t kMaxSbomBinaryBytes = 128 * 1024 * 1024;

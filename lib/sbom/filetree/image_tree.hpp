@@ -35,8 +35,7 @@ class ImageTree final : public FileTree {
   /// Total bytes of wanted files kept in memory. `sigil sbom` must stay within 300 MiB of peak
   /// RSS: this cache, plus one binary read whole at a time (limits::kMaxSbomBinaryBytes), plus
   /// the index and libarchive's buffers. Wanted files beyond it are read later by streaming
-  /// their layer again. (This replaces limits::kMaxSbomCacheBytes, whose 512 MiB alone broke
-  /// the budget.)
+  /// their layer again. (A former 512 MiB cache alone broke the budget.)
   static constexpr std::size_t kCacheBytes = 96u * 1024 * 1024;
 
   /// For a regular file (path, entry), a function turning its whole content into the smaller
