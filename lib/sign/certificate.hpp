@@ -3,6 +3,7 @@
 #pragma once
 
 #include <map>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -42,6 +43,13 @@ struct CertificateFacts {
 [[nodiscard]] Result<std::vector<std::string>> verify_certificate_chain(std::string_view leaf_der,
                                                                         const TrustedRoot& root,
                                                                         SigstoreTime at);
+
+/// The same at every time of `times` (each verified signing time), as if called once per time and
+/// with the chain of the last time returned; the path's signatures are checked once, and again
+/// only for a time at which that path is not valid. Usage error for an empty `times`.
+[[nodiscard]] Result<std::vector<std::string>> verify_certificate_chain(std::string_view leaf_der,
+                                                                        const TrustedRoot& root,
+                                                                        std::span<const SigstoreTime> times);
 
 /// Verifies the leaf's embedded SCTs (RFC 6962 precertificate SCTs) against the CT logs of `root`;
 /// at least one must verify with a log whose window contains the SCT time. `issuer_der` is the

@@ -117,12 +117,9 @@ Result<Facts> verify_certificate_bundle(const Bundle& bundle, const ArtifactRef&
   if (times->empty()) return denied("no verified time (neither a signed entry timestamp nor an RFC 3161 timestamp)");
 
   // The certificate lives ten minutes: it must have been valid when each observer saw the signature.
-  std::vector<std::string> issuer_chain;
-  for (SigstoreTime at : *times) {
-    auto chain = verify_certificate_chain(leaf, root, at);
-    if (!chain) return std::unexpected(chain.error().with_context("verify bundle"));
-    issuer_chain = std::move(*chain);
-  }
+  auto chain = verify_certificate_chain(leaf, root, *times);
+  if (!chain) return std::unexpected(chain.error().with_context("verify bundle"));
+  const std::vector<std::string> issuer_chain = std::move(*chain);
   if (issuer_chain.empty()) return fail(ErrorCategory::internal, "verify bundle: certificate path without issuer");
   if (auto scts = verify_embedded_scts(leaf, issuer_chain.front(), root); !scts) {
     return std::unexpected(scts.error().with_context("verify bundle"));

@@ -27,9 +27,16 @@ using X509StackPtr = std::unique_ptr<STACK_OF(X509), X509StackFree>;
 
 enum class Outcome { verified, wrong_time, untrusted };
 
+struct Validity {
+  SigstoreTime not_before;
+  SigstoreTime not_after;
+};
+
 struct Attempt {
   Outcome outcome = Outcome::untrusted;
   std::vector<std::string> chain;  // issuer first, when verified
+  const CertificateAuthority* authority = nullptr;  // when verified
+  std::vector<Validity> path;      // leaf first, anchor last, when verified
 };
 
 bool time_error(int code) {
@@ -90,44 +97,79 @@ Attempt try_authority(X509* leaf, const CertificateAuthority& ca, SigstoreTime a
     return attempt;
   }
   STACK_OF(X509)* chain = X509_STORE_CTX_get0_chain(ctx.get());
-  for (int i = 1; i < sk_X509_num(chain); ++i) attempt.chain.push_back(detail::certificate_der(sk_X509_value(chain, i)));
+  for (int i = 0; i < sk_X509_num(chain); ++i) {
+    X509* cert = sk_X509_value(chain, i);
+    auto not_before = detail::asn1_time(X509_get0_notBefore(cert));
+    auto not_after = detail::asn1_time(X509_get0_notAfter(cert));
+    if (!not_before || !not_after) return attempt;  // OpenSSL accepted what sigil cannot read: not trusted
+    attempt.path.push_back({*not_before, *not_after});
+    if (i > 0) attempt.chain.push_back(detail::certificate_der(cert));
+  }
+  attempt.authority = &ca;
   attempt.outcome = Outcome::verified;
   return attempt;
+}
+
+// The first authority whose path verifies `leaf` at `at`, or the denial that explains why none does.
+Result<Attempt> verified_path(X509* leaf, const TrustedRoot& root, SigstoreTime at) {
+  bool wrong_time = false;
+  for (const auto& ca : root.certificate_authorities) {
+    Attempt attempt = try_authority(leaf, ca, at);
+    if (attempt.outcome == Outcome::verified) {
+      detail::clear_openssl_errors();
+      return attempt;
+    }
+    wrong_time = wrong_time || attempt.outcome == Outcome::wrong_time;
+  }
+  detail::clear_openssl_errors();
+  // A path that only failed on time is a real issuer at the wrong moment: say so, it is the
+  // actionable reason (expired certificate, or an authority not yet or no longer trusted).
+  if (wrong_time) return fail(ErrorCategory::denied, "certificate: not valid at " + detail::format_sigstore_time(at));
+  return fail(ErrorCategory::denied, "certificate: not issued by a trusted Fulcio CA");
+}
+
+// Whether a path verified at one time also holds at `at`: signatures and extensions do not
+// depend on time, so only the validity of each certificate (both ends inclusive, as RFC 5280 and
+// sigstore-go count them) and the authority's window are left to check.
+bool still_valid(const Attempt& attempt, SigstoreTime at) {
+  for (const auto& cert : attempt.path) {
+    if (at < cert.not_before || cert.not_after < at) return false;
+  }
+  return attempt.authority->valid_for.contains(at);
+}
+
+Result<void> check_code_signing(X509* leaf) {
+  // X509_check_purpose caches the extensions; without an EKU extension the flag is absent, and
+  // sigil requires codeSigning explicitly (Fulcio always sets it).
+  X509_check_purpose(leaf, -1, 0);
+  const bool has_eku = (X509_get_extension_flags(leaf) & EXFLAG_XKUSAGE) != 0;
+  if (!has_eku || (X509_get_extended_key_usage(leaf) & XKU_CODE_SIGN) == 0) {
+    return fail(ErrorCategory::denied, "certificate: no codeSigning extended key usage");
+  }
+  return {};
 }
 
 }  // namespace
 
 Result<std::vector<std::string>> verify_certificate_chain(std::string_view leaf_der, const TrustedRoot& root,
-                                                          SigstoreTime at) {
+                                                          std::span<const SigstoreTime> times) {
+  if (times.empty()) return fail(ErrorCategory::usage, "certificate: no time to verify the path at");
   auto leaf = detail::shared_certificate_der(leaf_der, "certificate");
   if (!leaf) return std::unexpected(leaf.error());
-  bool wrong_time = false;
-  std::vector<std::string> chain;
-  bool verified = false;
-  for (const auto& ca : root.certificate_authorities) {
-    Attempt attempt = try_authority(leaf->get(), ca, at);
-    if (attempt.outcome == Outcome::verified) {
-      chain = std::move(attempt.chain);
-      verified = true;
-      break;
-    }
-    wrong_time = wrong_time || attempt.outcome == Outcome::wrong_time;
+  auto path = verified_path(leaf->get(), root, times.front());
+  if (!path) return std::unexpected(path.error());
+  for (SigstoreTime at : times.subspan(1)) {
+    if (still_valid(*path, at)) continue;
+    path = verified_path(leaf->get(), root, at);  // another authority may cover this time
+    if (!path) return std::unexpected(path.error());
   }
-  detail::clear_openssl_errors();
-  if (!verified) {
-    // A path that only failed on time is a real issuer at the wrong moment: say so, it is the
-    // actionable reason (expired certificate, or an authority not yet or no longer trusted).
-    if (wrong_time) return fail(ErrorCategory::denied, "certificate: not valid at " + detail::format_sigstore_time(at));
-    return fail(ErrorCategory::denied, "certificate: not issued by a trusted Fulcio CA");
-  }
-  // X509_check_purpose caches the extensions; without an EKU extension the flag is absent, and
-  // sigil requires codeSigning explicitly (Fulcio always sets it).
-  X509_check_purpose(leaf->get(), -1, 0);
-  const bool has_eku = (X509_get_extension_flags(leaf->get()) & EXFLAG_XKUSAGE) != 0;
-  if (!has_eku || (X509_get_extended_key_usage(leaf->get()) & XKU_CODE_SIGN) == 0) {
-    return fail(ErrorCategory::denied, "certificate: no codeSigning extended key usage");
-  }
-  return chain;
+  if (auto eku = check_code_signing(leaf->get()); !eku) return std::unexpected(eku.error());
+  return std::move(path->chain);
+}
+
+Result<std::vector<std::string>> verify_certificate_chain(std::string_view leaf_der, const TrustedRoot& root,
+                                                          SigstoreTime at) {
+  return verify_certificate_chain(leaf_der, root, std::span<const SigstoreTime>(&at, 1));
 }
 
 }  // namespace sigil::sign

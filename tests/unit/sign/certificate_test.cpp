@@ -196,6 +196,27 @@ TEST(CertificateChain, RefusedWithAnotherRoot) {
                 "certificate: not issued by a trusted Fulcio CA");
 }
 
+TEST(CertificateChain, EveryVerifiedTimeMustLieInsideThePath) {
+  REQUIRE_SHARED_DATA();
+  const TrustedRoot root = public_good();
+  const std::string leaf = leaf_of("happy-path-v0.3");
+  const SigstoreTime start = not_before(leaf);
+  // Both ends of the leaf's life: one path check, the second time only re-checks validity.
+  const std::vector<SigstoreTime> inside = {start, start + minutes(10)};
+  auto chain = verify_certificate_chain(leaf, root, inside);
+  ASSERT_TRUE(chain) << chain.error().message;
+  EXPECT_EQ(*chain, *verify_certificate_chain(leaf, root, start));
+  // Any one time outside refuses, naming that time, whatever its position.
+  const std::vector<SigstoreTime> late = {start, start + minutes(10) + seconds(1)};
+  expect_denied(verify_certificate_chain(leaf, root, late), "certificate: not valid at 2024-03-19T17:36:27Z");
+  const std::vector<SigstoreTime> early = {start + minutes(5), start - seconds(1), start};
+  expect_denied(verify_certificate_chain(leaf, root, early), "certificate: not valid at 2024-03-19T17:26:25Z");
+  // The authority's window is checked at every time too.
+  TrustedRoot closing = root;
+  closing.certificate_authorities[1].valid_for.end = start + minutes(1);
+  expect_denied(verify_certificate_chain(leaf, closing, inside), "certificate: not valid at 2024-03-19T17:36:26Z");
+}
+
 TEST(CertificateChain, RefusedWhenTheAuthorityWindowExcludesTheTime) {
   REQUIRE_SHARED_DATA();
   const std::string leaf = leaf_of("happy-path-v0.3");
