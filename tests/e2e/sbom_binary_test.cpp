@@ -11,6 +11,7 @@
 #include "common/json.hpp"
 #include "e2e/run_sigil.hpp"
 #include "oci/layout_store.hpp"
+#include "support/go_build.hpp"
 #include "support/temp_dir.hpp"
 #include "unit/sbom/sbom_image.hpp"
 
@@ -19,19 +20,10 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string shell(const std::string& cmd) {
-  std::string out;
-  if (FILE* p = ::popen(cmd.c_str(), "r")) {
-    char buf[4096];
-    std::size_t n = 0;
-    while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-    ::pclose(p);
-  }
-  return out;
-}
+using test::run_shell;
 
 std::string sum(const std::string& tool, const fs::path& file) {
-  std::string out = shell(tool + " '" + file.string() + "'");
+  std::string out = run_shell(tool + " '" + file.string() + "'");
   return out.substr(0, out.find(' '));
 }
 
@@ -45,17 +37,12 @@ std::string slurp(const fs::path& p) {
 class SbomBinaryHash : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (std::system("go version >/dev/null 2>&1") != 0) {
-      if (std::getenv("CI") != nullptr) FAIL() << "go (golang-go) is missing";
-      GTEST_SKIP() << "go (golang-go) is missing";
-    }
+    SIGIL_REQUIRE_GO();
     fs::create_directories(work_ / "app");
     std::ofstream(work_ / "app/go.mod") << "module example.com/e2ehash\n\ngo 1.19\n";
     std::ofstream(work_ / "app/main.go") << "package main\n\nimport \"fmt\"\n\nfunc main() { fmt.Println(\"e2e\") }\n";
     bin_ = work_ / "e2ehash";
-    std::string log = shell("cd '" + (work_ / "app").string() + "' && env GOFLAGS=-mod=mod GOPROXY=off GOTOOLCHAIN=local " +
-                            "GOCACHE='" + (work_ / "cache").string() + "' GOPATH='" + (work_ / "gopath").string() +
-                            "' CGO_ENABLED=0 go build -o '" + bin_.string() + "' . 2>&1");
+    std::string log = test::go_build(work_ / "app", work_.path(), bin_);
     ASSERT_TRUE(fs::exists(bin_)) << log;
     sha1_ = sum("sha1sum", bin_);
     sha256_ = sum("sha256sum", bin_);

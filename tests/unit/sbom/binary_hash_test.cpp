@@ -14,6 +14,7 @@
 #include "sbom/filetree/dir_tree.hpp"
 #include "sbom/filetree/image_tree.hpp"
 #include "sbom/image_catalog.hpp"
+#include "support/go_build.hpp"
 #include "support/temp_dir.hpp"
 #include "unit/sbom/sbom_image.hpp"
 
@@ -22,24 +23,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-#define SIGIL_REQUIRE_GO()                                                      \
-  do {                                                                          \
-    if (std::system("go version >/dev/null 2>&1") != 0) {                       \
-      if (std::getenv("CI") != nullptr) FAIL() << "go (golang-go) is missing";  \
-      GTEST_SKIP() << "go (golang-go) is missing";                              \
-    }                                                                           \
-  } while (0)
-
-std::string run_command(const std::string& cmd) {
-  std::string out;
-  if (FILE* p = ::popen(cmd.c_str(), "r")) {
-    char buf[4096];
-    std::size_t n = 0;
-    while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-    ::pclose(p);
-  }
-  return out;
-}
+using test::run_shell;
 
 std::string slurp(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
@@ -50,24 +34,15 @@ std::string slurp(const fs::path& p) {
 
 // The first field of `sha256sum FILE` (or sha1sum): the oracle.
 std::string sum(const std::string& tool, const fs::path& file) {
-  std::string out = run_command(tool + " '" + file.string() + "'");
+  std::string out = run_shell(tool + " '" + file.string() + "'");
   return out.substr(0, out.find(' '));
 }
 
 // A Go program with one dependency (a local replace), built here into `out`.
 std::string build_go_binary(const fs::path& work, const fs::path& out) {
-  fs::create_directories(work / "mylib");
-  fs::create_directories(work / "app");
-  std::ofstream(work / "mylib/go.mod") << "module example.com/mylib\n\ngo 1.19\n";
-  std::ofstream(work / "mylib/lib.go") << "package mylib\n\nfunc Hello() string { return \"hash me\" }\n";
-  std::ofstream(work / "app/go.mod") << "module example.com/hashed\n\ngo 1.19\n\nrequire example.com/mylib v1.0.0\n\n"
-                                        "replace example.com/mylib v1.0.0 => ../mylib\n";
-  std::ofstream(work / "app/main.go")
-      << "package main\n\nimport (\n\t\"fmt\"\n\n\t\"example.com/mylib\"\n)\n\nfunc main() { fmt.Println(mylib.Hello()) }\n";
+  test::write_go_app_with_local_replace(work, "example.com/hashed", "v1.0.0", "hash me");
   fs::create_directories(out.parent_path());
-  return run_command("cd '" + (work / "app").string() + "' && env GOFLAGS=-mod=mod GOPROXY=off GOTOOLCHAIN=local " +
-                     "GOCACHE='" + (work / "cache").string() + "' GOPATH='" + (work / "gopath").string() +
-                     "' CGO_ENABLED=0 go build -o '" + out.string() + "' . 2>&1");
+  return test::go_build(work / "app", work, out);
 }
 
 const Package* find(const Inventory& inv, const std::string& name) {
@@ -87,7 +62,7 @@ Inventory run_dir(const fs::path& root) {
 class GoBinaryHash : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (std::system("go version >/dev/null 2>&1") != 0) return;
+    if (!test::go_available()) return;
     bin_ = work_ / "out/hashed";
     std::string log = build_go_binary(work_.path(), bin_);
     ASSERT_TRUE(fs::exists(bin_)) << log;

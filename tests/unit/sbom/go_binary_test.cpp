@@ -16,6 +16,7 @@
 #include "sbom/catalogers/detail/go_buildinfo.hpp"
 #include "sbom/catalogers/registry.hpp"
 #include "sbom/filetree/dir_tree.hpp"
+#include "support/go_build.hpp"
 #include "support/temp_dir.hpp"
 #include "unit/sbom/fixtures.hpp"
 
@@ -24,24 +25,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-#define SIGIL_REQUIRE_GO()                                                      \
-  do {                                                                          \
-    if (std::system("go version >/dev/null 2>&1") != 0) {                       \
-      if (std::getenv("CI") != nullptr) FAIL() << "go (golang-go) is missing";  \
-      GTEST_SKIP() << "go (golang-go) is missing";                              \
-    }                                                                           \
-  } while (0)
-
-std::string run_command(const std::string& cmd) {
-  std::string out;
-  if (FILE* p = ::popen(cmd.c_str(), "r")) {
-    char buf[4096];
-    std::size_t n = 0;
-    while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-    ::pclose(p);
-  }
-  return out;
-}
+using test::run_shell;
 
 std::string slurp(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
@@ -76,7 +60,7 @@ struct Oracle {
 
 Oracle go_version_m(const fs::path& bin) {
   Oracle o;
-  std::string text = run_command("go version -m '" + bin.string() + "' 2>/dev/null");
+  std::string text = run_shell("go version -m '" + bin.string() + "' 2>/dev/null");
   std::istringstream in(text);
   std::string line;
   std::string last;  // key of the last mod/dep, for "=>"
@@ -153,19 +137,9 @@ void expect_matches(const Inventory& inv, const Oracle& o, const std::string& ma
 TEST(GoBinary, BuiltHereWithLocalReplace) {
   SIGIL_REQUIRE_GO();
   test::TempDir tmp;
-  fs::create_directories(tmp / "mylib");
-  fs::create_directories(tmp / "app");
-  std::ofstream(tmp / "mylib/go.mod") << "module example.com/mylib\n\ngo 1.19\n";
-  std::ofstream(tmp / "mylib/lib.go") << "package mylib\n\nfunc Hello() string { return \"hello\" }\n";
-  std::ofstream(tmp / "app/go.mod") << "module example.com/app\n\ngo 1.19\n\nrequire example.com/mylib v1.2.3\n\n"
-                                       "replace example.com/mylib v1.2.3 => ../mylib\n";
-  std::ofstream(tmp / "app/main.go")
-      << "package main\n\nimport (\n\t\"fmt\"\n\n\t\"example.com/mylib\"\n)\n\nfunc main() { fmt.Println(mylib.Hello()) }\n";
+  test::write_go_app_with_local_replace(tmp.path(), "example.com/app", "v1.2.3", "hello");
   fs::path bin = tmp / "root/usr/local/bin/app";
-  std::string env = "cd '" + (tmp / "app").string() + "' && env GOFLAGS=-mod=mod GOPROXY=off GOTOOLCHAIN=local " +
-                    "GOCACHE='" + (tmp / "cache").string() + "' GOPATH='" + (tmp / "gopath").string() +
-                    "' CGO_ENABLED=0 go build -o '" + bin.string() + "' . 2>&1";
-  std::string log = run_command(env);
+  std::string log = test::go_build(tmp / "app", tmp.path(), bin);
   ASSERT_TRUE(fs::exists(bin)) << log;
 
   Oracle o = go_version_m(bin);
@@ -261,7 +235,7 @@ TEST(GoBinary, SyftFixturesAndNonGoFiles) {
 // of bounds.
 TEST(GoBinary, HostileElfFiles) {
   SIGIL_REQUIRE_GO();
-  std::string go = run_command("command -v go");
+  std::string go = run_shell("command -v go");
   go = go.substr(0, go.find('\n'));
   std::string real = slurp(fs::canonical(go));
   ASSERT_TRUE(detail::is_elf(real));
