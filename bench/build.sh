@@ -29,16 +29,35 @@ FROM scratch
 COPY --from=stage /data/ /srv/data/
 DOCKERFILE
 
-cold=$(best_of 1 "$sigil" build --progress quiet --no-cache --cache-dir "$work/cache" -t "oci:$work/sigil:bench" "$ctx")
-warm=$(best_of 1 "$sigil" build --progress quiet --cache-dir "$work/cache" -t "oci:$work/sigil:bench" "$ctx")
+# One run: "WALL_S PEAK_KIB CPU_S" (user+sys of the command and its children). On the shared
+# machine the CPU times are the stable part, so they are reported beside the wall times.
+timed() {
+  local tf
+  tf=$(mktemp)
+  /usr/bin/time -o "$tf" -f '%e %M %U %S' "$@" >/dev/null 2>&1
+  tail -n 1 "$tf" | awk '{printf "%s %s %.2f\n", $1, $2, $3 + $4}'
+  rm -f "$tf"
+}
+# cpu_report NAME "W K CPU" "W K CPU" PEER
+cpu_report() {
+  awk -v n="$1 (CPU)" -v p="$4" -v o="${2##* }" -v t="${3##* }" \
+    'BEGIN{printf "%-36s sigil %7.2fs CPU           | %-10s %7.2fs CPU           | ratio %.2f\n", n, o, p, t, (t>0? o/t : 0)}'
+}
+
+cold=$(timed "$sigil" build --progress quiet --no-cache --cache-dir "$work/cache" -t "oci:$work/sigil:bench" "$ctx")
+warm=$(timed "$sigil" build --progress quiet --cache-dir "$work/cache" -t "oci:$work/sigil:bench" "$ctx")
 buildah_run() {
   local b=(buildah --root "$work/storage" --runroot "$work/run" --storage-driver vfs)
   "${b[@]}" bud --isolation chroot --layers=false --timestamp 0 -t bench "$ctx" &&
     "${b[@]}" push bench "oci:$work/buildah:bench"
 }
 export -f buildah_run; export work ctx
-theirs=$(best_of 1 bash -c buildah_run)
-reference=$(best_of 1 bash -c "tar --sort=name -cf - -C '$ctx' . | pigz -p2 | sha256sum")
-report "build cold (gzip)" "$cold" "$theirs" buildah
-report "build cold vs tar|pigz" "$cold" "$reference" tar+pigz
-report "no-change rebuild vs cold" "$warm" "$cold" sigil-cold
+theirs=$(timed bash -c buildah_run)
+reference=$(timed bash -c "tar --sort=name -cf - -C '$ctx' . | pigz -p2 | sha256sum")
+report "build cold (gzip)" "${cold% *}" "${theirs% *}" buildah
+report "build cold vs tar|pigz" "${cold% *}" "${reference% *}" tar+pigz
+report "no-change rebuild vs cold" "${warm% *}" "${cold% *}" sigil-cold
+cpu_report "build cold (gzip)" "$cold" "$theirs" buildah
+cpu_report "build cold vs tar|pigz" "$cold" "$reference" tar+pigz
+cpu_report "no-change rebuild vs cold" "$warm" "$cold" sigil-cold
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
